@@ -1,0 +1,1 @@
+"""The spec toolchain: fetch, assemble, patch and validate the Cekura OpenAPI document."""
