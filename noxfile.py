@@ -1,0 +1,73 @@
+"""Task runner: one session per pipeline step (`fetch`, `patch`, `generate`) and per check.
+
+Every session installs its pinned tools from the dependency groups in pyproject.toml.
+"""
+
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["lint", "typecheck", "tests"]
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+TOOLCHAIN_PYTHON = "3.11"
+
+
+def install_group(session: nox.Session, group: str) -> None:
+    session.install(*nox.project.dependency_groups(PYPROJECT, group))
+
+
+def ensure_patched(session: nox.Session, *, locked: bool) -> None:
+    """Fetch (only if the cache does not match the lock) and patch: the inputs of later steps."""
+    session.run("python", "-m", "scripts.fetch_spec", "--if-needed")
+    session.run("python", "-m", "scripts.patch_spec", *(["--locked"] if locked else []))
+
+
+@nox.session(python=TOOLCHAIN_PYTHON)
+def fetch(session: nox.Session) -> None:
+    """Download the upstream sources into spec/upstream/, checked against spec/lock.json.
+
+    `nox -s fetch -- --update` accepts a changed upstream and rewrites the lock.
+    """
+    install_group(session, "toolchain")
+    session.run("python", "-m", "scripts.fetch_spec", *session.posargs)
+
+
+@nox.session(python=TOOLCHAIN_PYTHON)
+def patch(session: nox.Session) -> None:
+    """Apply spec/overlays/ and the normalizers: spec/build/openapi.json and its report."""
+    install_group(session, "toolchain")
+    session.run("python", "-m", "scripts.fetch_spec", "--if-needed")
+    session.run("python", "-m", "scripts.patch_spec", *session.posargs)
+
+
+@nox.session(python=TOOLCHAIN_PYTHON)
+def generate(session: nox.Session) -> None:
+    """Regenerate the client into generated/ from the patched document."""
+    install_group(session, "toolchain")
+    ensure_patched(session, locked=False)
+    session.run("python", "-m", "scripts.generate_client", *session.posargs)
+
+
+@nox.session(python=TOOLCHAIN_PYTHON)
+def tests(session: nox.Session) -> None:
+    """Patch (verifying the committed lock reproduces), then run the test suite."""
+    install_group(session, "test")
+    ensure_patched(session, locked=True)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=TOOLCHAIN_PYTHON)
+def lint(session: nox.Session) -> None:
+    install_group(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=TOOLCHAIN_PYTHON)
+def typecheck(session: nox.Session) -> None:
+    install_group(session, "typecheck")
+    session.run("mypy")

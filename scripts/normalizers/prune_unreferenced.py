@@ -1,0 +1,81 @@
+"""Drop what no remaining operation uses: empty path items, components, security schemes.
+
+Why: once the internal operations are removed (overlay 03), the schemas and security schemes
+only they used would still be generated as models and auth options the client cannot use.
+Delete when: never; this keeps the client's surface equal to what its operations reach.
+"""
+
+from typing import Any
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def normalize(document: dict[str, Any]) -> list[str]:
+    report = []
+    paths = document.get("paths", {})
+    empty = [path for path, item in paths.items() if not any(m in item for m in HTTP_METHODS)]
+    for path in empty:
+        del paths[path]
+    if empty:
+        report.append(f"removed {len(empty)} path item(s) left without operations")
+
+    components = document.get("components", {})
+    used_schemes = {
+        name
+        for requirements in _security_requirements(document)
+        for requirement in requirements
+        for name in requirement
+    }
+    schemes = components.get("securitySchemes", {})
+    unused_schemes = sorted(name for name in schemes if name not in used_schemes)
+    for name in unused_schemes:
+        del schemes[name]
+    if unused_schemes:
+        report.append(f"removed unused security schemes: {', '.join(unused_schemes)}")
+
+    reachable = _reachable_components(document)
+    for section in ("schemas", "parameters", "responses", "requestBodies", "headers", "examples"):
+        entries = components.get(section, {})
+        unused = [name for name in entries if f"#/components/{section}/{name}" not in reachable]
+        for name in unused:
+            del entries[name]
+        if unused:
+            report.append(f"removed {len(unused)} unreferenced components.{section}")
+    return report
+
+
+def _security_requirements(document: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    found = [document.get("security") or []]
+    for item in document.get("paths", {}).values():
+        for method in HTTP_METHODS:
+            if method in item:
+                found.append(item[method].get("security") or [])
+    return found
+
+
+def _reachable_components(document: dict[str, Any]) -> set[str]:
+    """Every `#/components/...` reference reachable from the paths, transitively."""
+    seen: set[str] = set()
+    stack: list[Any] = [document.get("paths", {})]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/") and ref not in seen:
+                seen.add(ref)
+                stack.append(_resolve(document, ref))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return seen
+
+
+def _resolve(document: dict[str, Any], ref: str) -> Any:
+    node: Any = document
+    for part in ref[2:].split("/"):
+        node = (
+            node.get(part.replace("~1", "/").replace("~0", "~"), {})
+            if isinstance(node, dict)
+            else {}
+        )
+    return node

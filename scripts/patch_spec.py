@@ -1,0 +1,149 @@
+"""`nox -s patch`: repair the locked upstream document into `spec/build/openapi.json`.
+
+Steps, in order: verify the cached upstream against the lock; apply `spec/overlays/*.yaml` in
+file-name order; run the normalizers in `NORMALIZERS` order; write the patched document and a
+report of what each patch changed, together, only if every step succeeded. The patched
+document's hash is recorded in the lock; `--locked` instead fails when it differs, which is
+how CI proves the committed lock reproduces.
+"""
+
+import argparse
+import copy
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scripts import paths
+from scripts.assemble_pages import assemble_pages
+from scripts.errors import PatchError, ToolchainError
+from scripts.jsonio import dump_json, sha256_hex, write_all_atomic
+from scripts.lock import Lock, read_lock
+from scripts.normalizers import (
+    dedupe_type_lists,
+    hoist_inline_schemas,
+    operation_names,
+    prune_unreferenced,
+    resource_tags,
+    strip_vendor_extensions,
+)
+from scripts.overlay import apply_overlay, load_overlay
+from scripts.sources import Source, load_sources
+
+Normalizer = Callable[[dict[str, Any]], list[str]]
+
+NORMALIZERS: tuple[tuple[str, Normalizer], ...] = (
+    ("strip_vendor_extensions", strip_vendor_extensions.normalize),
+    ("dedupe_type_lists", dedupe_type_lists.normalize),
+    ("prune_unreferenced", prune_unreferenced.normalize),
+    ("operation_names", operation_names.normalize),
+    ("resource_tags", resource_tags.normalize),
+    ("hoist_inline_schemas", hoist_inline_schemas.normalize),
+)
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@dataclass(frozen=True)
+class PatchResult:
+    document: dict[str, Any]
+    report: list[str]
+
+
+def patch_document(
+    upstream: dict[str, Any],
+    overlay_files: Sequence[Path],
+    normalizers: Sequence[tuple[str, Normalizer]] = NORMALIZERS,
+) -> PatchResult:
+    """Apply overlays, then normalizers, to a copy of `upstream`."""
+    document = copy.deepcopy(upstream)
+    report = ["## Overlays", ""]
+    for path in overlay_files:
+        report += [f"- {line}" for line in apply_overlay(document, load_overlay(path))]
+    report += ["", "## Normalizers", ""]
+    for name, normalize in normalizers:
+        lines = normalize(document)
+        report += [f"- {name}: {line}" for line in lines] or [f"- {name}: nothing to change"]
+    return PatchResult(document=document, report=report)
+
+
+def load_upstream(sources: Sequence[Source], lock: Lock, cache_dir: Path) -> dict[str, Any]:
+    """The upstream document: the cached monolithic document if declared, else the pages assembled.
+
+    Every cached file must match the lock, so a patch never runs on an unreviewed upstream.
+    """
+    for source in sources:
+        cached = cache_dir / source.file
+        locked = lock.sources.get(source.file)
+        if not cached.is_file():
+            raise ToolchainError(f"{cached} is missing; run `nox -s fetch` first")
+        if locked is None or sha256_hex(cached.read_bytes()) != locked.sha256:
+            raise ToolchainError(
+                f"{cached} does not match spec/lock.json; run `nox -s fetch` to restore it"
+            )
+    documents = [s for s in sources if s.kind == "document"]
+    if documents:
+        loaded: dict[str, Any] = json.loads((cache_dir / documents[0].file).read_text("utf-8"))
+        return loaded
+    pages = [(s.file, (cache_dir / s.file).read_text("utf-8")) for s in sources]
+    return assemble_pages(sorted(pages))
+
+
+def summary(document: dict[str, Any]) -> list[str]:
+    operations = [
+        op for item in document.get("paths", {}).values() for m, op in item.items() if m in HTTP_METHODS
+    ]
+    tags = {tag for op in operations for tag in op.get("tags", [])}
+    schemas = document.get("components", {}).get("schemas", {})
+    return [
+        f"- operations: {len(operations)} in {len(document.get('paths', {}))} paths",
+        f"- resource tags: {len(tags)}",
+        f"- component schemas: {len(schemas)}",
+    ]
+
+
+def run(*, locked: bool = False) -> PatchResult:
+    sources = load_sources(paths.SOURCES_FILE)
+    lock = read_lock(paths.LOCK_FILE)
+    upstream = load_upstream(sources, lock, paths.UPSTREAM_DIR)
+    overlay_files = sorted(paths.OVERLAYS_DIR.glob("*.yaml"))
+    result = patch_document(upstream, overlay_files)
+    data = dump_json(result.document)
+    digest = sha256_hex(data)
+    report = ["# Patch report", "", f"Patched document sha256 `{digest}`.", "", *summary(result.document), "", *result.report]
+    files = {
+        paths.PATCHED_DOCUMENT: data,
+        paths.PATCH_REPORT: ("\n".join(report) + "\n").encode("utf-8"),
+    }
+    patched = {"sha256": digest, "size": len(data)}
+    if locked and lock.patched != patched:
+        raise PatchError(
+            f"the patched document (sha256 {digest[:16]}…) differs from spec/lock.json "
+            f"({str(lock.patched.get('sha256', 'none'))[:16]}…); run `nox -s patch` and commit the lock"
+        )
+    if lock.patched != patched:
+        files[paths.LOCK_FILE] = Lock(sources=lock.sources, patched=patched).to_json()
+    write_all_atomic(files)
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="nox -s patch --", description=__doc__)
+    parser.add_argument(
+        "--locked", action="store_true", help="fail if the result differs from the lock's hash"
+    )
+    args = parser.parse_args(argv)
+    try:
+        result = run(locked=args.locked)
+    except ToolchainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(summary(result.document)))
+    print(f"wrote {paths.PATCHED_DOCUMENT.relative_to(paths.ROOT)} and {paths.PATCH_REPORT.relative_to(paths.ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

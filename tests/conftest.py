@@ -1,0 +1,35 @@
+"""Shared fixtures: where the spec mirror is, and the patched document."""
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scripts import paths
+
+
+def mirror_dir() -> Path:
+    """The offline mirror: CEKURA_SPEC_MIRROR when it is a directory, else ../shared/cekura-spec."""
+    configured = os.environ.get("CEKURA_SPEC_MIRROR", "")
+    if configured and not configured.startswith(("http://", "https://")):
+        return Path(configured).resolve()
+    return paths.ROOT.parent / "shared" / "cekura-spec"
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    path = mirror_dir()
+    if not (path / "openapi.json").is_file():
+        pytest.skip(f"spec mirror not found at {path} (set CEKURA_SPEC_MIRROR to a directory)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def patched_document() -> dict[str, Any]:
+    """The output of `nox -s patch` (the tests session runs it before pytest)."""
+    if not paths.PATCHED_DOCUMENT.is_file():
+        pytest.fail(f"{paths.PATCHED_DOCUMENT} is missing: run the tests through `nox -s tests`")
+    document: dict[str, Any] = json.loads(paths.PATCHED_DOCUMENT.read_text("utf-8"))
+    return document
