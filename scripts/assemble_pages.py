@@ -41,7 +41,10 @@ def assemble_pages(pages: Sequence[tuple[str, str]]) -> dict[str, Any]:
         document = extract_page_operation(text, page_name).document
         if index == 0:
             assembled.update(
-                {key: ({} if key in _MERGED_ROOT_KEYS else value) for key, value in document.items()}
+                {
+                    key: ({} if key in _MERGED_ROOT_KEYS else value)
+                    for key, value in document.items()
+                }
             )
         else:
             _check_root_agrees(assembled, document, first_page, page_name)
@@ -102,9 +105,13 @@ def _merge_components(
             merged_section = merged.setdefault(section, {})
             for name, value in entries.items():
                 origin = ("components", section, name)
-                _merge_entry(merged_section, name, value, origin, f"{label}.{name}", page_name, origins)
+                _merge_entry(
+                    merged_section, name, value, origin, f"{label}.{name}", page_name, origins
+                )
         else:  # not a name map (e.g. an `x-` extension): the whole value must agree
-            _merge_entry(merged, section, entries, ("components", section), label, page_name, origins)
+            _merge_entry(
+                merged, section, entries, ("components", section), label, page_name, origins
+            )
 
 
 def _merge_entry(
@@ -200,9 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ToolchainError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    operations = sum(
-        key in HTTP_METHODS for item in document["paths"].values() for key in item
-    )
+    operations = sum(key in HTTP_METHODS for item in document["paths"].values() for key in item)
     print(f"assembled {operations} operations from {len(pages)} pages into {args.output}")
     return 0
 

@@ -93,7 +93,10 @@ def load_upstream(sources: Sequence[Source], lock: Lock, cache_dir: Path) -> dic
 
 def summary(document: dict[str, Any]) -> list[str]:
     operations = [
-        op for item in document.get("paths", {}).values() for m, op in item.items() if m in HTTP_METHODS
+        op
+        for item in document.get("paths", {}).values()
+        for method, op in item.items()
+        if method in HTTP_METHODS
     ]
     tags = {tag for op in operations for tag in op.get("tags", [])}
     schemas = document.get("components", {}).get("schemas", {})
@@ -104,27 +107,47 @@ def summary(document: dict[str, Any]) -> list[str]:
     ]
 
 
-def run(*, locked: bool = False) -> PatchResult:
-    sources = load_sources(paths.SOURCES_FILE)
-    lock = read_lock(paths.LOCK_FILE)
-    upstream = load_upstream(sources, lock, paths.UPSTREAM_DIR)
-    overlay_files = sorted(paths.OVERLAYS_DIR.glob("*.yaml"))
-    result = patch_document(upstream, overlay_files)
+@dataclass(frozen=True)
+class PatchLayout:
+    """Where the patch step reads and writes (the repository's `spec/` unless a test says otherwise)."""
+
+    sources_file: Path = paths.SOURCES_FILE
+    lock_file: Path = paths.LOCK_FILE
+    cache_dir: Path = paths.UPSTREAM_DIR
+    overlays_dir: Path = paths.OVERLAYS_DIR
+    output: Path = paths.PATCHED_DOCUMENT
+    report_file: Path = paths.PATCH_REPORT
+
+
+def run(layout: PatchLayout = PatchLayout(), *, locked: bool = False) -> PatchResult:
+    """Patch the cached upstream; write the document, report and lock only if all steps pass."""
+    lock = read_lock(layout.lock_file)
+    upstream = load_upstream(load_sources(layout.sources_file), lock, layout.cache_dir)
+    result = patch_document(upstream, sorted(layout.overlays_dir.glob("*.yaml")))
     data = dump_json(result.document)
     digest = sha256_hex(data)
-    report = ["# Patch report", "", f"Patched document sha256 `{digest}`.", "", *summary(result.document), "", *result.report]
-    files = {
-        paths.PATCHED_DOCUMENT: data,
-        paths.PATCH_REPORT: ("\n".join(report) + "\n").encode("utf-8"),
-    }
     patched = {"sha256": digest, "size": len(data)}
     if locked and lock.patched != patched:
         raise PatchError(
-            f"the patched document (sha256 {digest[:16]}…) differs from spec/lock.json "
-            f"({str(lock.patched.get('sha256', 'none'))[:16]}…); run `nox -s patch` and commit the lock"
+            f"the patched document (sha256 {digest[:16]}…) differs from the lock's "
+            f"({str(lock.patched.get('sha256', 'none'))[:16]}…); run `nox -s patch` and commit "
+            "spec/lock.json"
         )
+    report = [
+        "# Patch report",
+        "",
+        f"Patched document sha256 `{digest}`.",
+        "",
+        *summary(result.document),
+        "",
+        *result.report,
+    ]
+    files = {
+        layout.output: data,
+        layout.report_file: ("\n".join(report) + "\n").encode("utf-8"),
+    }
     if lock.patched != patched:
-        files[paths.LOCK_FILE] = Lock(sources=lock.sources, patched=patched).to_json()
+        files[layout.lock_file] = Lock(sources=lock.sources, patched=patched).to_json()
     write_all_atomic(files)
     return result
 
@@ -141,7 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print("\n".join(summary(result.document)))
-    print(f"wrote {paths.PATCHED_DOCUMENT.relative_to(paths.ROOT)} and {paths.PATCH_REPORT.relative_to(paths.ROOT)}")
+    written = (paths.PATCHED_DOCUMENT, paths.PATCH_REPORT)
+    print("wrote " + " and ".join(str(p.relative_to(paths.ROOT)) for p in written))
     return 0
 
 
