@@ -16,7 +16,7 @@ from typing import Any
 
 from scripts.errors import ToolchainError
 from scripts.jsonio import dump_json, write_atomic
-from scripts.normalizers.prune_unreferenced import HTTP_METHODS
+from scripts.narrow import HTTP_METHODS
 from scripts.pages import extract_page_operation
 
 _MERGED_ROOT_KEYS = ("paths", "components")
@@ -41,10 +41,7 @@ def assemble_pages(pages: Sequence[tuple[str, str]]) -> dict[str, Any]:
         document = extract_page_operation(text, page_name).document
         if index == 0:
             assembled.update(
-                {
-                    key: ({} if key in _MERGED_ROOT_KEYS else value)
-                    for key, value in document.items()
-                }
+                {key: ({} if key in _MERGED_ROOT_KEYS else value) for key, value in document.items()}
             )
         else:
             _check_root_agrees(assembled, document, first_page, page_name)
@@ -105,13 +102,9 @@ def _merge_components(
             merged_section = merged.setdefault(section, {})
             for name, value in entries.items():
                 origin = ("components", section, name)
-                _merge_entry(
-                    merged_section, name, value, origin, f"{label}.{name}", page_name, origins
-                )
+                _merge_entry(merged_section, name, value, origin, f"{label}.{name}", page_name, origins)
         else:  # not a name map (e.g. an `x-` extension): the whole value must agree
-            _merge_entry(
-                merged, section, entries, ("components", section), label, page_name, origins
-            )
+            _merge_entry(merged, section, entries, ("components", section), label, page_name, origins)
 
 
 def _merge_entry(

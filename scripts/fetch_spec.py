@@ -197,9 +197,7 @@ def run(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nox -s fetch --", description=__doc__)
     parser.add_argument("--update", action="store_true", help="accept new upstream hashes")
-    parser.add_argument(
-        "--if-needed", action="store_true", help="do nothing when the cache matches the lock"
-    )
+    parser.add_argument("--if-needed", action="store_true", help="do nothing when the cache matches the lock")
     args = parser.parse_args(argv)
     mirror = os.environ.get(MIRROR_ENV) or None
     try:

@@ -19,10 +19,10 @@ from typing import Any
 
 from scripts.errors import ToolchainError
 from scripts.normalizers import strip_vendor_extensions
-from scripts.normalizers.prune_unreferenced import HTTP_METHODS
 from scripts.normalizers.spec_walk import iter_spec_objects
 
 API_KEY_SCHEME = "api_key"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _ROOT_KEYS = ("openapi", "info", "servers")
 _COMPONENT_REF_PREFIX = "#/components/"
 
@@ -51,9 +51,7 @@ def narrow_to_operation(document: dict[str, Any], method: str, path: str) -> dic
         for key, value in path_item.items()
         if key == method or key not in HTTP_METHODS
     }
-    narrowed: dict[str, Any] = {
-        key: copy.deepcopy(document[key]) for key in _ROOT_KEYS if key in document
-    }
+    narrowed: dict[str, Any] = {key: copy.deepcopy(document[key]) for key in _ROOT_KEYS if key in document}
     narrowed["security"] = []
     narrowed["paths"] = {path: narrowed_item}
     components = _narrowed_components(document, narrowed_item, operation, label)
@@ -95,9 +93,7 @@ def _narrowed_components(
     for requirement in operation.get("security") or []:
         for scheme in requirement:
             if scheme not in source.get("securitySchemes", {}):
-                raise ToolchainError(
-                    f"cannot narrow to {label}: security scheme {scheme!r} is not defined"
-                )
+                raise ToolchainError(f"cannot narrow to {label}: security scheme {scheme!r} is not defined")
             wanted.append(("securitySchemes", scheme))
     wanted = list(dict.fromkeys(wanted))
     # Sections follow the full document's order; names follow the order of first reference.

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import jsonpath_rfc9535 as jsonpath
-import yaml
 
 from scripts.errors import PatchError
+from scripts.yamlio import YAMLError, load_yaml
 
 _VERSION = re.compile(r"^1\.0\.\d+$")
 
@@ -45,8 +45,8 @@ class Overlay:
 def load_overlay(path: Path) -> Overlay:
     """Parse and check an overlay file; any structural problem names the file."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        raw = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, YAMLError) as exc:
         reason = str(exc).replace("\n", " ")
         raise PatchError(f"overlay {path.name}: cannot read it: {reason}") from exc
     return parse_overlay(raw, path.name)
@@ -136,9 +136,7 @@ def _update_node(value: Any, update: Any, where: str, path: str) -> None:
     elif isinstance(value, list):
         value.append(copy.deepcopy(update))
     else:
-        raise PatchError(
-            f"{where}: {path} is a {type(value).__name__}; target its parent object instead"
-        )
+        raise PatchError(f"{where}: {path} is a {type(value).__name__}; target its parent object instead")
 
 
 def _merge(target: dict[str, Any], update: dict[str, Any]) -> None:

@@ -8,9 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from scripts.errors import ToolchainError
+from scripts.yamlio import YAMLError, load_yaml
 
 _FENCE = re.compile(
     r"^````yaml[ \t]+(?P<method>[a-z]+)[ \t]+(?P<path>/\S*)[ \t]*\n(?P<body>.*?)^````[ \t]*$",
@@ -36,14 +35,14 @@ def extract_page_operation(text: str, page_name: str) -> PageOperation:
         )
     match = matches[0]
     try:
-        document = yaml.safe_load(match["body"])
-    except yaml.YAMLError as exc:
+        document = load_yaml(match["body"])
+    except YAMLError as exc:
         reason = str(exc).replace("\n", " ")
         raise ToolchainError(f"page {page_name}: invalid YAML in the OpenAPI fence: {reason}") from exc
     method, path = match["method"], match["path"]
-    operation = (document or {}).get("paths", {}).get(path, {}).get(method) if isinstance(
-        document, dict
-    ) else None
+    operation = (
+        (document or {}).get("paths", {}).get(path, {}).get(method) if isinstance(document, dict) else None
+    )
     if not isinstance(operation, dict) or not str(document.get("openapi", "")).startswith("3."):
         raise ToolchainError(
             f"page {page_name}: the fence is not an OpenAPI 3 document with {method.upper()} {path}"

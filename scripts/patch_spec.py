@@ -80,9 +80,7 @@ def load_upstream(sources: Sequence[Source], lock: Lock, cache_dir: Path) -> dic
         if not cached.is_file():
             raise ToolchainError(f"{cached} is missing; run `nox -s fetch` first")
         if locked is None or sha256_hex(cached.read_bytes()) != locked.sha256:
-            raise ToolchainError(
-                f"{cached} does not match spec/lock.json; run `nox -s fetch` to restore it"
-            )
+            raise ToolchainError(f"{cached} does not match spec/lock.json; run `nox -s fetch` to restore it")
     documents = [s for s in sources if s.kind == "document"]
     if documents:
         loaded: dict[str, Any] = json.loads((cache_dir / documents[0].file).read_text("utf-8"))

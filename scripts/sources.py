@@ -4,9 +4,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scripts.errors import ToolchainError
+from scripts.yamlio import YAMLError, load_yaml
 
 
 @dataclass(frozen=True)
@@ -21,8 +20,8 @@ class Source:
 def load_sources(path: Path) -> list[Source]:
     """Read `spec/sources.yaml`: an optional `document` and an optional list of `pages`."""
     try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        raw: Any = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, YAMLError) as exc:
         raise ToolchainError(f"cannot read sources file {path}: {exc}") from exc
     if not isinstance(raw, dict):
         raise ToolchainError(f"{path}: expected a mapping with 'document' and/or 'pages'")

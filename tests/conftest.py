@@ -1,21 +1,13 @@
 """Shared fixtures: where the spec mirror is, and the patched document."""
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from mirror import mirror_dir
 
 from scripts import paths
-
-
-def mirror_dir() -> Path:
-    """The offline mirror: CEKURA_SPEC_MIRROR when it is a directory, else ../shared/cekura-spec."""
-    configured = os.environ.get("CEKURA_SPEC_MIRROR", "")
-    if configured and not configured.startswith(("http://", "https://")):
-        return Path(configured).resolve()
-    return paths.ROOT.parent / "shared" / "cekura-spec"
 
 
 @pytest.fixture(scope="session")

@@ -2,13 +2,13 @@
 
 import copy
 import json
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+from mirror import mirror_dir
 
 from scripts.assemble_pages import assemble_pages, main, read_pages
 from scripts.errors import ToolchainError
@@ -197,9 +197,7 @@ def test_a_page_without_a_fence_is_an_error_naming_it() -> None:
 def test_invalid_yaml_in_the_fence_is_an_error_naming_the_page() -> None:
     broken = GET_FOO.replace("operationId: foos-retrieve", "operationId: [unclosed")
 
-    with pytest.raises(
-        ToolchainError, match=r"^page broken\.md: invalid YAML in the OpenAPI fence"
-    ):
+    with pytest.raises(ToolchainError, match=r"^page broken\.md: invalid YAML in the OpenAPI fence"):
         assemble_pages([("broken.md", broken)])
 
 
@@ -365,14 +363,6 @@ def test_narrow_refuses_a_missing_operation() -> None:
 # --- the spec mirror ------------------------------------------------------------------------------
 
 
-def mirror_dir() -> Path:
-    """CEKURA_SPEC_MIRROR when it is a directory, else ../shared/cekura-spec beside the repo."""
-    configured = Path(os.environ.get("CEKURA_SPEC_MIRROR", "") or "/nonexistent")
-    if configured.is_dir():
-        return configured
-    return Path(__file__).resolve().parents[1].parent / "shared" / "cekura-spec"
-
-
 MIRROR_PAGES = mirror_dir() / "pages"
 MIRROR_MISSING = f"spec mirror pages not found at {MIRROR_PAGES} (set CEKURA_SPEC_MIRROR)"
 PAGE_NAMES = sorted(p.name for p in MIRROR_PAGES.glob("*.md")) if MIRROR_PAGES.is_dir() else []
@@ -406,24 +396,8 @@ def _published_page(path: str, request_schema: str) -> KnownDifference:
             "['tags', 'summary', 'description', 'operationId', 'requestBody', 'responses', "
             "'security']",
             *(f"only in openapi.json: {runs}/items/properties/{field}" for field in fields),
-            *(
-                f"only in openapi.json: {runs}/examples/{i}/{field}"
-                for i in (0, 1)
-                for field in fields
-            ),
+            *(f"only in openapi.json: {runs}/examples/{i}/{field}" for i in (0, 1) for field in fields),
             f"only in openapi.json: {request}/properties/mock_tool_names",
-        ),
-    )
-
-
-def _norwegian_read_as_false(schema: str) -> KnownDifference:
-    return KnownDifference(
-        why="scripts/pages.py parses the fence with PyYAML (YAML 1.1), which reads the unquoted "
-        "language code `- no` as false; YAML 1.2, which OpenAPI 3.1 recommends and the page "
-        "was written for, reads the string 'no'. Delete once pages.py parses YAML 1.2 scalars.",
-        differences=(
-            f"changed /components/schemas/{schema}/properties/scenario_language/enum/27: "
-            "'no' -> False",
         ),
     )
 
@@ -435,11 +409,6 @@ KNOWN_DIFFERENCES = {
     "run-evaluator-vapi-webrtc.md": _published_page(
         "/test_framework/v1/scenarios/run_scenarios_vapi_webrtc/", "RunScenariosVapiWebRTCRequest"
     ),
-    "scenarios-external-add-tags-create.md": _norwegian_read_as_false("Scenario"),
-    "scenarios-external-retrieve.md": _norwegian_read_as_false("SchemaScenario"),
-    "scenarios-external-tags-retrieve.md": _norwegian_read_as_false("Scenario"),
-    "scenarios-external-update.md": _norwegian_read_as_false("Scenario"),
-    "scenarios-has-infrastructure-suite-retrieve.md": _norwegian_read_as_false("Scenario"),
 }
 
 
@@ -511,9 +480,7 @@ def test_assembled_page_matches_the_narrowed_full_document(page_name: str) -> No
 @needs_mirror
 def test_assembled_mirror_holds_exactly_the_pages_operations() -> None:
     mirror = load_mirror()
-    operations = {
-        (method, path) for path, item in mirror.assembled["paths"].items() for method in item
-    }
+    operations = {(method, path) for path, item in mirror.assembled["paths"].items() for method in item}
     assert operations == set(mirror.operations.values())
     assert len(operations) == len(PAGE_NAMES) == 26
     # Every known difference names a page that exists, so none can go stale unnoticed.

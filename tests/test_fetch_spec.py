@@ -67,9 +67,7 @@ def test_update_writes_cache_and_lock(workspace: Workspace, mirror: Path) -> Non
     assert lock.sources[PAGE].sha256 == sha256_hex((mirror / PAGE).read_bytes())
 
 
-def test_locked_fetch_succeeds_without_touching_the_lock(
-    workspace: Workspace, server: SpecServer
-) -> None:
+def test_locked_fetch_succeeds_without_touching_the_lock(workspace: Workspace, server: SpecServer) -> None:
     before = workspace.lock.read_bytes()
     (workspace.cache / "openapi.json").unlink()
     workspace.fetch(server)
@@ -77,9 +75,7 @@ def test_locked_fetch_succeeds_without_touching_the_lock(
     assert (workspace.cache / "openapi.json").is_file()
 
 
-def test_http_404_is_a_clear_error_and_changes_nothing(
-    workspace: Workspace, server: SpecServer
-) -> None:
+def test_http_404_is_a_clear_error_and_changes_nothing(workspace: Workspace, server: SpecServer) -> None:
     before = workspace.snapshot()
     server.script("openapi.json", Reply(status=404, body=b"gone"))
     with pytest.raises(FetchError, match=r"HTTP 404 .*spec/sources\.yaml"):
@@ -94,9 +90,7 @@ def test_http_500_then_200_is_retried(workspace: Workspace, server: SpecServer) 
     assert server.hits["/openapi.json"] == 3  # fixture, the 500, the retry
 
 
-def test_persistent_503_gives_up_after_bounded_retries(
-    workspace: Workspace, server: SpecServer
-) -> None:
+def test_persistent_503_gives_up_after_bounded_retries(workspace: Workspace, server: SpecServer) -> None:
     before = workspace.snapshot()
     server.script("openapi.json", *[Reply(status=503, body=b"busy")] * FAST.attempts)
     with pytest.raises(FetchError, match=r"HTTP 503 .*\(3 attempts\)"):
@@ -104,9 +98,7 @@ def test_persistent_503_gives_up_after_bounded_retries(
     assert workspace.snapshot() == before
 
 
-def test_truncated_body_is_an_error_and_changes_nothing(
-    workspace: Workspace, server: SpecServer
-) -> None:
+def test_truncated_body_is_an_error_and_changes_nothing(workspace: Workspace, server: SpecServer) -> None:
     before = workspace.snapshot()
     server.script("openapi.json", *[Reply(truncate=True)] * FAST.attempts)
     with pytest.raises(FetchError, match=r"openapi\.json"):
@@ -131,9 +123,7 @@ def test_a_body_that_is_not_openapi_is_refused(workspace: Workspace, server: Spe
         workspace.fetch(server)
 
 
-def test_a_page_without_its_openapi_fence_is_refused(
-    workspace: Workspace, server: SpecServer
-) -> None:
+def test_a_page_without_its_openapi_fence_is_refused(workspace: Workspace, server: SpecServer) -> None:
     server.script(PAGE, Reply(body=b"# Run Evaluator Pipecat\n\nNo OpenAPI here.\n"))
     with pytest.raises(FetchError, match=r"run-evaluator-pipecat\.md: expected one ````yaml"):
         workspace.fetch(server)
@@ -151,9 +141,7 @@ def test_hash_mismatch_says_upstream_changed_and_keeps_the_cache(
     assert workspace.snapshot() == before
 
 
-def test_update_accepts_a_changed_upstream(
-    workspace: Workspace, server: SpecServer, mirror: Path
-) -> None:
+def test_update_accepts_a_changed_upstream(workspace: Workspace, server: SpecServer, mirror: Path) -> None:
     changed = json.loads((mirror / "openapi.json").read_bytes())
     changed["info"]["description"] = "a newer upstream version"
     body = json.dumps(changed).encode()
@@ -163,9 +151,7 @@ def test_update_accepts_a_changed_upstream(
     assert (workspace.cache / "openapi.json").read_bytes() == body
 
 
-def test_timeout_is_a_clear_error_and_changes_nothing(
-    workspace: Workspace, server: SpecServer
-) -> None:
+def test_timeout_is_a_clear_error_and_changes_nothing(workspace: Workspace, server: SpecServer) -> None:
     before = workspace.snapshot()
     server.script("openapi.json", *[Reply(delay=FAST.timeout_seconds * 2)] * FAST.attempts)
     with pytest.raises(FetchError, match=r"timed out after 1s \(3 attempts\).*CEKURA_SPEC_MIRROR"):

@@ -4,16 +4,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from scripts.errors import PatchError
 from scripts.overlay import apply_overlay, load_overlay, parse_overlay
+from scripts.yamlio import load_yaml
 
 CASES = Path(__file__).parent / "overlay_cases"
 
 
 def load(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_yaml(path.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
@@ -36,7 +36,9 @@ def test_a_target_that_matches_nothing_fails_naming_file_and_action() -> None:
         ),
         "07-stale.yaml",
     )
-    with pytest.raises(PatchError, match=r"overlay 07-stale\.yaml, action 2: target .*/gone.* matches nothing"):
+    with pytest.raises(
+        PatchError, match=r"overlay 07-stale\.yaml, action 2: target .*/gone.* matches nothing"
+    ):
         apply_overlay(document, stale)
 
 
@@ -44,7 +46,9 @@ def test_the_report_counts_nodes_per_action() -> None:
     document = {"paths": {"/a": {"get": {}, "put": {}}}}
     report = apply_overlay(
         document,
-        parse_overlay(overlay({"target": "$.paths.*.*", "description": "Mark.", "update": {"x": 1}}), "o.yaml"),
+        parse_overlay(
+            overlay({"target": "$.paths.*.*", "description": "Mark.", "update": {"x": 1}}), "o.yaml"
+        ),
     )
     assert report == ["o.yaml #1 (Mark.): updated 2 node(s)"]
 
@@ -52,8 +56,14 @@ def test_the_report_counts_nodes_per_action() -> None:
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ({"overlay": "2.0.0", "info": {"title": "t", "version": "1"}, "actions": []}, "not an Overlay 1.0"),
-        ({"overlay": "1.0.0", "info": {"title": "t"}, "actions": []}, "needs a `title` and a `version`"),
+        (
+            {"overlay": "2.0.0", "info": {"title": "t", "version": "1"}, "actions": []},
+            "not an Overlay 1.0",
+        ),
+        (
+            {"overlay": "1.0.0", "info": {"title": "t"}, "actions": []},
+            "needs a `title` and a `version`",
+        ),
         (overlay(), "non-empty list"),
         (overlay({"target": "paths"}), "must be a JSONPath starting with `\\$`"),
         (overlay({"target": "$.paths[?"}), "invalid JSONPath"),

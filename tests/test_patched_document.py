@@ -77,9 +77,7 @@ def test_every_operation_has_one_resource_tag(patched_document: dict[str, Any]) 
 
 
 @pytest.mark.parametrize("path", SESSION_BODY_PATHS)
-def test_session_bodies_are_declared_under_media_types(
-    patched_document: dict[str, Any], path: str
-) -> None:
+def test_session_bodies_are_declared_under_media_types(patched_document: dict[str, Any], path: str) -> None:
     content = patched_document["paths"][path]["post"]["requestBody"]["content"]
     assert sorted(content) == [
         "application/json",

@@ -78,9 +78,7 @@ def identifier_word(segment: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", segment.lower()).strip("_")
 
 
-def operation_name(
-    path: str, method: str, operation: dict[str, Any], document: dict[str, Any]
-) -> str:
+def operation_name(path: str, method: str, operation: dict[str, Any], document: dict[str, Any]) -> str:
     """The operationId the rule in the module docstring gives this operation."""
     parts = split_path(path)
     words = [word for word in map(identifier_word, parts.literals) if word]
@@ -124,11 +122,7 @@ def resolve(node: Any, document: dict[str, Any]) -> Any:
         seen.add(ref)
         node = document
         for key in ref[2:].split("/"):
-            node = (
-                node.get(key.replace("~1", "/").replace("~0", "~"))
-                if isinstance(node, dict)
-                else None
-            )
+            node = node.get(key.replace("~1", "/").replace("~0", "~")) if isinstance(node, dict) else None
     return node
 
 
@@ -242,8 +236,7 @@ def report(total: int, renames: list[tuple[str, str]]) -> list[str]:
     ]
     if suffixed:
         lines.append(
-            f"{len(suffixed)} of them had a numeric de-duplication suffix; "
-            f"e.g. {_examples(suffixed)}"
+            f"{len(suffixed)} of them had a numeric de-duplication suffix; e.g. {_examples(suffixed)}"
         )
     return lines
 

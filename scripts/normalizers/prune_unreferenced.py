@@ -73,9 +73,5 @@ def _reachable_components(document: dict[str, Any]) -> set[str]:
 def _resolve(document: dict[str, Any], ref: str) -> Any:
     node: Any = document
     for part in ref[2:].split("/"):
-        node = (
-            node.get(part.replace("~1", "/").replace("~0", "~"), {})
-            if isinstance(node, dict)
-            else {}
-        )
+        node = node.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(node, dict) else {}
     return node

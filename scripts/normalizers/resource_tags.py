@@ -54,9 +54,7 @@ def normalize(document: dict[str, Any]) -> list[str]:
 
 def top_level_tags(old: Any, used: Counter[str]) -> list[dict[str, Any]]:
     """The used tags, sorted; an old entry of the same name (with its description) is kept."""
-    kept = {
-        entry["name"]: entry for entry in old or [] if isinstance(entry, dict) and "name" in entry
-    }
+    kept = {entry["name"]: entry for entry in old or [] if isinstance(entry, dict) and "name" in entry}
     return [kept.get(tag, {"name": tag}) for tag in sorted(used)]
 
 

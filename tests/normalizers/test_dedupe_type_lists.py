@@ -18,9 +18,7 @@ def test_repeated_types_collapse_in_order() -> None:
             }
         }
     }
-    assert dedupe_type_lists.normalize(document) == [
-        "removed repeated entries from 1 schema type list(s)"
-    ]
+    assert dedupe_type_lists.normalize(document) == ["removed repeated entries from 1 schema type list(s)"]
     properties = document["components"]["schemas"]["A"]["properties"]
     assert properties["number"] == {"type": ["string", "null"]}
     assert properties["type"] == {"type": ["integer", "null"]}

@@ -18,9 +18,7 @@ def test_removes_extensions_but_not_user_names_or_data() -> None:
                             "application/json": {
                                 "schema": {
                                     "type": "object",
-                                    "properties": {
-                                        "x-field": {"type": "string", "x-spec-enum-id": "1"}
-                                    },
+                                    "properties": {"x-field": {"type": "string", "x-spec-enum-id": "1"}},
                                 },
                                 "examples": {"x-example": {"value": {"x-data": 1}}},
                             }
@@ -38,8 +36,7 @@ def test_removes_extensions_but_not_user_names_or_data() -> None:
     assert media["schema"]["properties"] == {"x-field": {"type": "string"}}  # a field named x-…
     assert media["examples"] == {"x-example": {"value": {"x-data": 1}}}  # example data untouched
     assert report == [
-        "removed vendor extensions: x-docs-exclude (1), x-mcp-expose (1), x-mint (1), "
-        "x-spec-enum-id (1)"
+        "removed vendor extensions: x-docs-exclude (1), x-mcp-expose (1), x-mint (1), x-spec-enum-id (1)"
     ]
 
 
