@@ -25,17 +25,18 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import referencing.exceptions
 
 # jsonschema ships no type information and the typecheck group has no stubs for it.
-from jsonschema import (  # type: ignore[import-untyped, unused-ignore]
+from jsonschema import (
     Draft202012Validator,
     ValidationError,
     validators,
 )
-from jsonschema.exceptions import best_match  # type: ignore[import-untyped, unused-ignore]
-from jsonschema.protocols import Validator  # type: ignore[import-untyped, unused-ignore]
+from jsonschema.exceptions import best_match
+from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -115,7 +116,8 @@ def find_example_violations(document: dict[str, Any]) -> list[ExampleViolation]:
 
 def _check(example: _Example, registry: Registry[Any]) -> str | None:
     validator_class = _VALIDATORS[example.direction]
-    root = {"$ref": f"{DOCUMENT_URI}#{_pointer(example.schema)}"}
+    # The fragment is percent-encoded: referencing unquotes it, and keys may hold `%` or `#`.
+    root = {"$ref": f"{DOCUMENT_URI}#{quote(_pointer(example.schema), safe='/~')}"}
     validator = validator_class(root, registry=registry)
     try:
         errors = list(validator.iter_errors(example.value))

@@ -4,6 +4,7 @@ The generator writes into a temporary directory; `generated/` is replaced only w
 succeeded, so a failed run leaves the previous client as it was.
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -34,7 +35,9 @@ def run_generator(document: Path, output: Path, config: Path = GENERATOR_CONFIG)
         "--path", str(document), "--config", str(config),
         "--meta", "pdm", "--output-path", str(output),
     ]  # fmt: skip
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    # The generator's post hooks run ruff: find the one installed beside this interpreter.
+    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
+    completed = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     log = completed.stdout + completed.stderr
     if completed.returncode != 0 or not (output / "cekura_client").is_dir():
         last = next((line for line in reversed(log.splitlines()) if line.strip()), "no output")

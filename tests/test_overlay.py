@@ -28,7 +28,7 @@ def overlay(*actions: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_a_target_that_matches_nothing_fails_naming_file_and_action() -> None:
-    document = {"paths": {"/a": {"get": {}}}}
+    document: dict[str, Any] = {"paths": {"/a": {"get": {}}}}
     stale = parse_overlay(
         overlay(
             {"target": "$.paths['/a'].get", "update": {"summary": "x"}},
@@ -43,7 +43,7 @@ def test_a_target_that_matches_nothing_fails_naming_file_and_action() -> None:
 
 
 def test_the_report_counts_nodes_per_action() -> None:
-    document = {"paths": {"/a": {"get": {}, "put": {}}}}
+    document: dict[str, Any] = {"paths": {"/a": {"get": {}, "put": {}}}}
     report = apply_overlay(
         document,
         parse_overlay(

@@ -3,34 +3,37 @@
 Upstream defect: the document repeats structurally identical inline schemas instead of
 referencing one component, so openapi-python-client makes one model per copy. Evidence
 (2026-08-18 document, api_key operations): the run-status enum `[pending, running, completed,
-failed]` is inlined 78 times and became 78 Python enums; 681 of 724 inline enums and objects
-are copies of another. Delete when: this normalizer reports nothing hoisted upstream.
+failed]` is inlined 78 times and became 78 Python enums; 686 of the 724 inline enums and
+objects share one of 76 shapes, and the client had 1235 model modules (563 after this fix).
+Delete when: this normalizer reports nothing hoisted upstream.
 
 Candidates are the inline schemas the generator turns into a class: enums (not boolean) and
 objects with properties, anywhere below a component or an operation; `$ref`s and top-level
 component values are not. Two candidates are the same when their canonical forms match:
 annotations (`description`, `title`, `example(s)`, `deprecated`, `$comment`) are ignored at
-every depth; `default`, `readOnly` and `writeOnly` count below the candidate's root (they
-change generated code or validation) but stay on the referencing site at its root. Enum
-order counts. A structure found at least twice becomes a component; a candidate equal to an
-existing component becomes a `$ref` to it. Sites are rewritten bottom-up, so the hoisted body
-of an outer schema refers to hoisted inner ones. Each site becomes `{"$ref": ...}` plus its own
-root annotations as siblings (the generator ignores them); a site with a `default` becomes
-`{"allOf": [{"$ref": ...}], "default": ...}`, the form from which the generator keeps it. A
-hoisted body is the first occurrence's, with `description` only if all occurrences agree.
+every depth, and so is the order of `enum`, `type` and `required` entries; `default`,
+`readOnly` and `writeOnly` count below the candidate's root (they change generated code or
+validation) but at its root they stay on the referencing site. A structure found at least
+twice becomes a component; a candidate equal to an existing component becomes a `$ref` to it.
+Sites are rewritten bottom-up, so the hoisted body of an outer schema refers to hoisted inner
+ones. Each site becomes `{"$ref": ...}` plus its own root annotations as siblings (the
+generator ignores them); a site with a `default` becomes `{"allOf": [{"$ref": ...}],
+"default": ...}`, the form from which the generator keeps it. A hoisted body is the first
+occurrence's in document order, keeping `description` only if all occurrences agree.
 
 Naming rule. Each site has a slot name: the property or parameter name in PascalCase, with
 `Item` appended for array items and `Value` for additional properties; `RequestBody` for a
 request body; the status phrase plus `Response` for a response (`NotFoundResponse`). A
-group's base name is its most common slot name (ties: alphabetical), plus `Enum` for an enum.
-When several groups want the same base, or the base clashes with an existing component or a
-name the generator derives from an operationId (`<Op>Body`, `<Op>Response404`, ...), the
-group is named `<Qualifier><Base>`, the qualifier being the most common name of the enclosing
-model (an inline model's slot name, a component name, or the operationId); a clash left after
-that gets `2`, `3`, ... in document order. So a name changes only when its own occurrences
-change, or when another structure starts or stops wanting the same base name. Names the
-generator derives for schemas left inline are not checked; a clash there would show up as a
-generator warning.
+group's base name is its most common slot name, plus `Enum` for an enum. When several groups
+want the same base, or the base is taken by an existing component or by a name the generator
+derives from an operationId (`<Op>Body`, `<Op>Response404`, ...), the group is named
+`<Qualifier><Base>`, the qualifier being the most common name of the enclosing model (an
+inline model's slot name, a component name or the operationId); if that is taken too, by a
+group earlier in document order, the next most common qualifier, and at last a number.
+"Most common" breaks ties by the shortest, then alphabetical order, not by position. So a
+name changes only when its own occurrences change or when another group starts or stops
+wanting the same name. Names the generator derives for schemas left inline are not checked;
+a clash there would show up as a generator warning.
 """
 
 import itertools
@@ -49,6 +52,7 @@ SCHEMA_PREFIX = "#/components/schemas/"
 
 ANNOTATION_KEYS = frozenset({"description", "title", "example", "examples", "deprecated", "$comment"})
 SITE_KEYS = ANNOTATION_KEYS | {"default", "readOnly", "writeOnly"}
+SET_KEYWORDS = frozenset({"enum", "type", "required"})  # lists whose order means nothing
 
 # Where subschemas sit, and what their slot name is: the map key (None) or parent slot + suffix.
 SCHEMA_MAPS = {
@@ -103,12 +107,16 @@ class Group:
 
     @property
     def base_name(self) -> str:
-        base = most_common(occ.names.slot for occ in self.occurrences)
+        base = ranked(occ.names.slot for occ in self.occurrences)[0]
         return base + "Enum" if self.is_enum and not base.endswith("Enum") else base
 
-    @property
-    def qualified_name(self) -> str:
-        return most_common(occ.names.qualifier for occ in self.occurrences) + self.base_name
+    def qualified_names(self) -> Iterator[str]:
+        """`<Qualifier><Base>` for each qualifier, most common first, then numbered."""
+        qualifiers = ranked(occ.names.qualifier for occ in self.occurrences)
+        yield from (qualifier + self.base_name for qualifier in qualifiers)
+        fallback = qualifiers[0] + self.base_name
+        fallback = fallback if fallback[:1].isalpha() else "Schema" + fallback
+        yield from (f"{fallback}{n}" for n in itertools.count(2))
 
 
 class Indexer:
@@ -156,16 +164,15 @@ class Indexer:
         value = node[key]
         if key in SCHEMA_MAPS and isinstance(value, dict):
             suffix = SCHEMA_MAPS[key]
-            return tuple(
-                (name, self.inline(value, name, names.child(name, suffix))) for name in sorted(value)
-            )
+            entries = [(name, self.inline(value, name, names.child(name, suffix))) for name in value]
+            return tuple(sorted(entries))
         if key in SCHEMA_LISTS and isinstance(value, list):
             suffix = SCHEMA_LISTS[key]
             return tuple(self.inline(value, index, names.child("", suffix)) for index in range(len(value)))
         if key in SCHEMA_VALUES:
             return self.inline(node, key, names.child("", SCHEMA_VALUES[key]))
-        if key == "required" and isinstance(value, list):
-            return freeze(sorted(map(str, value)))
+        if key in SET_KEYWORDS and isinstance(value, list):
+            return freeze(sorted(map(freeze, value)))
         return freeze(value)
 
     def intern(self, key: tuple[Any, ...]) -> int:
@@ -175,10 +182,13 @@ class Indexer:
 def normalize(document: dict[str, Any]) -> list[str]:
     schemas = schema_components(document)
     indexer = Indexer()
-    for name, node in schemas.items():
-        indexer.component(name, node)
-    for container, key, names in operation_schemas(document):
-        indexer.inline(container, key, names)
+    for section in document:  # document order decides which occurrence is first
+        if section == "paths":
+            for container, key, names in operation_schemas(document):
+                indexer.inline(container, key, names)
+        elif section == "components":
+            for name, node in schemas.items():
+                indexer.component(name, node)
 
     groups = group_occurrences(indexer.occurrences)
     targets = {shape: name for shape, name in indexer.components.items() if shape in groups}
@@ -269,19 +279,15 @@ def assign_names(groups: list[Group], reserved: set[str]) -> dict[int, str]:
     taken = set(reserved)
     names: dict[int, str] = {}
     for group in sorted(groups, key=lambda group: group.occurrences[0].order):
-        name = group.base_name
-        key = name_key(name)
-        if wanted[key] > 1 or key in reserved or not name[:1].isalpha():
-            name = group.qualified_name
-        if not name[:1].isalpha():
-            name = "Schema" + name
-        unique = next(
-            candidate
-            for candidate in itertools.chain([name], (f"{name}{n}" for n in itertools.count(2)))
-            if name_key(candidate) not in taken
+        base = group.base_name
+        preferred = [base] if wanted[name_key(base)] == 1 and base[:1].isalpha() else []
+        name = next(
+            name
+            for name in itertools.chain(preferred, group.qualified_names())
+            if name[:1].isalpha() and name_key(name) not in taken
         )
-        taken.add(name_key(unique))
-        names[group.occurrences[0].shape] = unique
+        taken.add(name_key(name))
+        names[group.occurrences[0].shape] = name
     return names
 
 
@@ -340,10 +346,10 @@ def report(groups: dict[int, Group], targets: dict[int, str], new: dict[int, str
     return lines
 
 
-def most_common(values: Iterable[str]) -> str:
-    """The most frequent value; ties go to the alphabetically first, not to document order."""
+def ranked(values: Iterable[str]) -> list[str]:
+    """Distinct values, most frequent first; ties go to the shortest, then alphabetical order."""
     counts = Counter(values)
-    return min(counts, key=lambda value: (-counts[value], value))
+    return sorted(counts, key=lambda value: (-counts[value], len(value), value))
 
 
 def is_candidate(node: dict[str, Any]) -> bool:
