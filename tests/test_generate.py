@@ -1,0 +1,90 @@
+"""The generated client: no generator warning, deterministic, every endpoint importable, lazy models."""
+
+import filecmp
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scripts import paths
+from scripts.generate_client import HEADER, build_client
+
+IMPORT_EVERY_ENDPOINT = """
+import importlib, json, pkgutil
+import cekura_client.api as api
+names = [m.name for m in pkgutil.walk_packages(api.__path__, "cekura_client.api.") if not m.ispkg]
+failures = {}
+for name in names:
+    try:
+        importlib.import_module(name)
+    except Exception as exc:
+        failures[name] = f"{type(exc).__name__}: {exc}"
+print(json.dumps({"modules": len(names), "failures": failures}))
+"""
+
+IMPORT_ONE_ENDPOINT = """
+import json, sys
+import cekura_client
+import cekura_client.api.scenarios.scenarios_list
+loaded = sorted(m for m in sys.modules if m.startswith("cekura_client.models."))
+from cekura_client.models import RunsItemStatusEnum
+print(json.dumps({"loaded": loaded, "lazy": RunsItemStatusEnum.__name__}))
+"""
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("first") / "generated"
+    run = build_client(paths.PATCHED_DOCUMENT, output)
+    assert run.warnings == []
+    return output
+
+
+def run_python(code: str, generated: Path) -> dict[str, object]:
+    completed = subprocess.run(
+        [sys.executable, "-c", code], cwd=generated, capture_output=True, text=True, check=True
+    )
+    result: dict[str, object] = json.loads(completed.stdout)
+    return result
+
+
+def operation_count() -> int:
+    document = json.loads(paths.PATCHED_DOCUMENT.read_text("utf-8"))
+    return sum(1 for item in document["paths"].values() for key in item if key != "parameters")
+
+
+def test_every_endpoint_module_imports(generated: Path) -> None:
+    result = run_python(IMPORT_EVERY_ENDPOINT, generated)
+    assert result["failures"] == {}
+    assert result["modules"] == operation_count()
+
+
+def test_one_endpoint_does_not_import_every_model(generated: Path) -> None:
+    result = run_python(IMPORT_ONE_ENDPOINT, generated)
+    assert len(result["loaded"]) < 10  # type: ignore[arg-type]
+    assert result["lazy"] == "RunsItemStatusEnum"
+
+
+def test_every_python_file_is_stamped(generated: Path) -> None:
+    files = list((generated / "cekura_client").rglob("*.py"))
+    assert files
+    assert [f for f in files if not f.read_text("utf-8").startswith(HEADER)] == []
+
+
+def test_same_inputs_give_byte_identical_output(generated: Path, tmp_path: Path) -> None:
+    again = tmp_path / "generated"
+    build_client(paths.PATCHED_DOCUMENT, again)
+    assert tree_differences(generated, again) == []
+
+
+def tree_differences(left: Path, right: Path) -> list[str]:
+    """Relative paths that are missing on one side or differ in content."""
+    comparison = filecmp.dircmp(left, right)
+    found = [*comparison.left_only, *comparison.right_only, *comparison.funny_files]
+    _, mismatch, errors = filecmp.cmpfiles(left, right, comparison.common_files, shallow=False)
+    found += mismatch + errors
+    for name in comparison.common_dirs:
+        found += [f"{name}/{sub}" for sub in tree_differences(left / name, right / name)]
+    return found
