@@ -34,6 +34,35 @@ print(json.dumps({"loaded": loaded, "lazy": RunsItemStatusEnum.__name__}))
 """
 
 
+CALL_OVER_LOOPBACK = """
+import json, threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from cekura_client import AuthenticatedClient
+from cekura_client.api.scenarios import scenarios_list
+seen = {}
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        seen["path"], seen["key"] = self.path, self.headers.get("X-CEKURA-API-KEY")
+        body = json.dumps({"count": 0, "next": None, "previous": None, "results": []}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+client = AuthenticatedClient(
+    base_url=f"http://127.0.0.1:{server.server_address[1]}",
+    token="test-key", prefix="", auth_header_name="X-CEKURA-API-KEY",
+)
+page = scenarios_list.sync(client=client)
+server.shutdown()
+print(json.dumps({**seen, "count": page.count, "type": type(page).__name__}))
+"""
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("first") / "generated"
@@ -65,6 +94,14 @@ def test_one_endpoint_does_not_import_every_model(generated: Path) -> None:
     result = run_python(IMPORT_ONE_ENDPOINT, generated)
     assert len(result["loaded"]) < 10  # type: ignore[arg-type]
     assert result["lazy"] == "RunsItemStatusEnum"
+
+
+def test_the_readme_example_calls_a_loopback_server(generated: Path) -> None:
+    result = run_python(CALL_OVER_LOOPBACK, generated)
+    assert str(result["path"]).split("?")[0] == "/test_framework/v1/scenarios/"
+    assert result["key"] == "test-key"
+    assert result["count"] == 0
+    assert str(result["type"]).startswith("Paginated")
 
 
 def test_every_python_file_is_stamped(generated: Path) -> None:
