@@ -16,7 +16,7 @@ from typing import Any
 
 from scripts.errors import ToolchainError
 from scripts.jsonio import dump_json, write_atomic
-from scripts.narrow import HTTP_METHODS
+from scripts.openapi_document import HTTP_METHODS
 from scripts.pages import extract_page_operation
 
 _MERGED_ROOT_KEYS = ("paths", "components")

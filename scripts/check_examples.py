@@ -40,8 +40,9 @@ from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from scripts.openapi_document import HTTP_METHODS
+
 DOCUMENT_URI = "urn:cekura:openapi-document"
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 MAX_MESSAGE_LENGTH = 200
 
 # Keywords whose value is a schema, a list of schemas, or a map of name to schema (2020-12).

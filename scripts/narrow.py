@@ -20,9 +20,9 @@ from typing import Any
 from scripts.errors import ToolchainError
 from scripts.normalizers import strip_vendor_extensions
 from scripts.normalizers.spec_walk import iter_spec_objects
+from scripts.openapi_document import HTTP_METHODS
 
 API_KEY_SCHEME = "api_key"
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _ROOT_KEYS = ("openapi", "info", "servers")
 _COMPONENT_REF_PREFIX = "#/components/"
 

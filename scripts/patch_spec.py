@@ -29,6 +29,7 @@ from scripts.normalizers import (
     resource_tags,
     strip_vendor_extensions,
 )
+from scripts.openapi_document import iter_operations
 from scripts.overlay import apply_overlay, load_overlay
 from scripts.sources import Source, load_sources
 
@@ -42,8 +43,6 @@ NORMALIZERS: tuple[tuple[str, Normalizer], ...] = (
     ("resource_tags", resource_tags.normalize),
     ("hoist_inline_schemas", hoist_inline_schemas.normalize),
 )
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @dataclass(frozen=True)
@@ -90,12 +89,7 @@ def load_upstream(sources: Sequence[Source], lock: Lock, cache_dir: Path) -> dic
 
 
 def summary(document: dict[str, Any]) -> list[str]:
-    operations = [
-        op
-        for item in document.get("paths", {}).values()
-        for method, op in item.items()
-        if method in HTTP_METHODS
-    ]
+    operations = [op for _, _, op in iter_operations(document)]
     tags = {tag for op in operations for tag in op.get("tags", [])}
     schemas = document.get("components", {}).get("schemas", {})
     return [

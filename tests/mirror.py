@@ -1,9 +1,14 @@
-"""Where the tests find the offline spec mirror."""
+"""Where the tests find the offline spec mirror, and the mirror's document as the client sees it."""
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 from scripts import paths
+from scripts.openapi_document import iter_operations
+
+API_KEY_SCHEME = "api_key"
 
 
 def mirror_dir() -> Path:
@@ -12,3 +17,27 @@ def mirror_dir() -> Path:
     if configured and not configured.startswith(("http://", "https://")):
         return Path(configured).resolve()
     return paths.ROOT.parent / "shared" / "cekura-spec"
+
+
+def load_document(mirror: Path) -> dict[str, Any]:
+    """A fresh parse of `mirror/openapi.json` (the mirror, or a copy of it such as spec/upstream).
+
+    Parsed anew on every call, not cached and deep-copied: callers mutate the result, and for this
+    3 MB document `json.loads` takes about half the time `copy.deepcopy` of the parsed one does.
+    """
+    document: dict[str, Any] = json.loads((mirror / "openapi.json").read_text("utf-8"))
+    return document
+
+
+def keep_api_key_operations(document: dict[str, Any]) -> None:
+    """Delete the operations none of whose security requirements uses `api_key`, as overlay 03 does."""
+    for path, method, operation in list(iter_operations(document)):
+        if not any(API_KEY_SCHEME in requirement for requirement in operation.get("security") or []):
+            del document["paths"][path][method]
+
+
+def load_api_key_document(mirror: Path) -> dict[str, Any]:
+    """`load_document`, narrowed to the operations the api_key client can call."""
+    document = load_document(mirror)
+    keep_api_key_operations(document)
+    return document

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mirror import mirror_dir
+from mirror import load_document, mirror_dir
 
 from scripts.assemble_pages import assemble_pages, main, read_pages
 from scripts.errors import ToolchainError
@@ -451,7 +451,7 @@ class Mirror:
 def load_mirror() -> Mirror:
     """Assemble the mirror's pages once: parsing 26 pages of YAML is the slow part."""
     pages = read_pages(MIRROR_PAGES)
-    full = json.loads((mirror_dir() / "openapi.json").read_text(encoding="utf-8"))
+    full = load_document(mirror_dir())
     operations = {}
     for name, text in pages:
         operation = extract_page_operation(text, name)

@@ -46,8 +46,8 @@ from http import HTTPStatus
 from typing import Any
 
 from scripts.errors import PatchError
+from scripts.openapi_document import HTTP_METHODS, iter_operations
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMA_PREFIX = "#/components/schemas/"
 
 ANNOTATION_KEYS = frozenset({"description", "title", "example", "examples", "deprecated", "$comment"})
@@ -261,15 +261,13 @@ def group_occurrences(occurrences: list[Occurrence]) -> dict[int, Group]:
 def reserved_names(document: dict[str, Any], schemas: dict[str, Any]) -> set[str]:
     """Name keys already used by components or derived by the generator from operationIds."""
     reserved = {name_key(name) for name in schemas}
-    for item in document.get("paths", {}).values():
-        for method in HTTP_METHODS:
-            operation = item.get(method) if isinstance(item, dict) else None
-            if isinstance(operation, dict) and operation.get("operationId"):
-                owner = name_key(str(operation["operationId"]))
-                reserved.update(owner + kind + "body" for kind in ("", "json", "data", "files"))
-                reserved.update(
-                    owner + "response" + name_key(str(status)) for status in operation.get("responses") or {}
-                )
+    for _, _, operation in iter_operations(document):
+        if operation.get("operationId"):
+            owner = name_key(str(operation["operationId"]))
+            reserved.update(owner + kind + "body" for kind in ("", "json", "data", "files"))
+            reserved.update(
+                owner + "response" + name_key(str(status)) for status in operation.get("responses") or {}
+            )
     return reserved
 
 

@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from scripts.errors import PatchError
+from scripts.openapi_document import iter_operations
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _VERBS = {"post": "create", "put": "update", "patch": "partial_update", "delete": "destroy"}
 _VERSION = re.compile(r"^v\d+$")
 _PAGE_FIELDS = frozenset({"next", "previous", "results"})
@@ -140,18 +140,11 @@ class Named:
         return f"{self.method.upper()} {self.path}"
 
 
-def iter_operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    """Every (path, method, operation) in document order."""
-    paths = document.get("paths")
-    if not isinstance(paths, dict):
+def document_operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every (path, method, operation) in document order; a document without `paths` is an error."""
+    if not isinstance(document.get("paths"), dict):
         raise PatchError("the document has no `paths` object: check the fetched spec")
-    return [
-        (path, method, operation)
-        for path, item in paths.items()
-        if isinstance(item, dict)
-        for method, operation in item.items()
-        if method in HTTP_METHODS and isinstance(operation, dict)
-    ]
+    return list(iter_operations(document))
 
 
 def find_collisions(named: list[Named]) -> dict[str, list[str]]:
@@ -200,7 +193,7 @@ def normalize(document: dict[str, Any]) -> list[str]:
     """Rename every operation by the rule above; fail on any name clash, change nothing then."""
     named = [
         Named(operation_name(path, method, operation, document), path, method, operation)
-        for path, method, operation in iter_operations(document)
+        for path, method, operation in document_operations(document)
     ]
     collisions = find_collisions(named)
     if collisions:

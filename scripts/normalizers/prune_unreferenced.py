@@ -7,7 +7,7 @@ Delete when: never; this keeps the client's surface equal to what its operations
 
 from typing import Any
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+from scripts.openapi_document import HTTP_METHODS, iter_operations
 
 
 def normalize(document: dict[str, Any]) -> list[str]:
@@ -46,10 +46,7 @@ def normalize(document: dict[str, Any]) -> list[str]:
 
 def _security_requirements(document: dict[str, Any]) -> list[list[dict[str, Any]]]:
     found = [document.get("security") or []]
-    for item in document.get("paths", {}).values():
-        for method in HTTP_METHODS:
-            if method in item:
-                found.append(item[method].get("security") or [])
+    found += [operation.get("security") or [] for _, _, operation in iter_operations(document)]
     return found
 
 

@@ -21,7 +21,7 @@ if any, becomes the sorted set of tags in use.
 from collections import Counter
 from typing import Any
 
-from scripts.normalizers.operation_names import identifier_word, iter_operations, split_path
+from scripts.normalizers.operation_names import document_operations, identifier_word, split_path
 
 _EXTERNAL_SUFFIX = "-external"
 _EXAMPLES = 3
@@ -37,7 +37,7 @@ def resource_tag(path: str) -> str:
 
 def normalize(document: dict[str, Any]) -> list[str]:
     """Replace every operation's tags with its resource tag and rebuild the top-level list."""
-    operations = iter_operations(document)
+    operations = document_operations(document)
     retagged: Counter[tuple[str, str]] = Counter()
     used: Counter[str] = Counter()
     for path, _, operation in operations:

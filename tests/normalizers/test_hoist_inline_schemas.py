@@ -5,6 +5,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from mirror import load_api_key_document
+
 from scripts.normalizers import hoist_inline_schemas
 
 RUN_STATUS = ["pending", "running", "completed", "failed"]
@@ -206,12 +208,7 @@ def api_key_document(mirror: Path) -> dict[str, Any]:
             return [strip(v) for v in node]
         return node
 
-    doc: dict[str, Any] = strip(json.loads((mirror / "openapi.json").read_text("utf-8")))
-    for item in doc["paths"].values():
-        for method in hoist_inline_schemas.HTTP_METHODS:
-            security = item.get(method, {}).get("security") or []
-            if method in item and not any("api_key" in entry for entry in security):
-                del item[method]
+    doc: dict[str, Any] = strip(load_api_key_document(mirror))
     return doc
 
 

@@ -1,17 +1,18 @@
 """`scripts.normalizers.operation_names` on a tiny inline document and on the real mirror."""
 
 import copy
-import json
 import keyword
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from mirror import load_api_key_document
 from openapi_python_client.strings import snake_case
 
 from scripts.errors import PatchError
-from scripts.normalizers.operation_names import HTTP_METHODS, iter_operations, normalize
+from scripts.normalizers.operation_names import normalize
+from scripts.openapi_document import iter_operations
 
 ARRAY = {"type": "array", "items": {"type": "object"}}
 OBJECT = {"type": "object", "properties": {"id": {"type": "integer"}}}
@@ -155,18 +156,8 @@ def test_a_document_without_paths_fails() -> None:
         normalize({"openapi": "3.1.0"})
 
 
-def api_key_document(mirror: Path) -> dict[str, Any]:
-    """The mirror narrowed to the operations that accept `api_key`, as the overlays leave it."""
-    document: dict[str, Any] = json.loads((mirror / "openapi.json").read_text("utf-8"))
-    for item in document["paths"].values():
-        for method in [m for m in item if m in HTTP_METHODS]:
-            if not any("api_key" in r for r in item[method].get("security", [])):
-                del item[method]
-    return document
-
-
 def test_real_document_names_are_unique_suffix_free_identifiers(mirror: Path) -> None:
-    document = api_key_document(mirror)
+    document = load_api_key_document(mirror)
     normalize(document)  # raises on any collision
     ids = [str(o["operationId"]) for _, _, o in iter_operations(document)]
     assert len(ids) == len(set(ids)) == 817

@@ -1,14 +1,14 @@
 """`scripts.normalizers.resource_tags` on a tiny inline document and on the real mirror."""
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from mirror import load_api_key_document
 from openapi_python_client.strings import snake_case
 
-from scripts.normalizers.operation_names import HTTP_METHODS, iter_operations
 from scripts.normalizers.resource_tags import normalize
+from scripts.openapi_document import iter_operations
 
 EXPECTED = {
     "/test_framework/v1/scenarios/": "scenarios",
@@ -70,18 +70,8 @@ def test_report_counts_operations_tags_and_moves() -> None:
     assert report[1].startswith(f"{len(EXPECTED)} operations re-tagged; most common")
 
 
-def api_key_document(mirror: Path) -> dict[str, Any]:
-    """The mirror narrowed to the operations that accept `api_key`, as the overlays leave it."""
-    document: dict[str, Any] = json.loads((mirror / "openapi.json").read_text("utf-8"))
-    for item in document["paths"].values():
-        for method in [m for m in item if m in HTTP_METHODS]:
-            if not any("api_key" in r for r in item[method].get("security", [])):
-                del item[method]
-    return document
-
-
 def test_real_document_has_one_tag_per_operation_and_39_resources(mirror: Path) -> None:
-    document = api_key_document(mirror)
+    document = load_api_key_document(mirror)
     normalize(document)
     per_operation = [operation["tags"] for _, _, operation in iter_operations(document)]
     assert len(per_operation) == 817
