@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from scripts import paths
-from scripts.generate_client import HEADER, build_client
+from scripts.errors import ToolchainError
+from scripts.generate_client import HEADER, OVERRIDES_DIR, apply_overrides, build_client
 
 IMPORT_EVERY_ENDPOINT = """
 import importlib, json, pkgutil
@@ -104,10 +105,35 @@ def test_the_readme_example_calls_a_loopback_server(generated: Path) -> None:
     assert str(result["type"]).startswith("Paginated")
 
 
-def test_every_python_file_is_stamped(generated: Path) -> None:
-    files = list((generated / "cekura_client").rglob("*.py"))
-    assert files
+def override_files() -> dict[Path, Path]:
+    """Each handwritten override and where it lands in the generated project."""
+    return {
+        source: source.relative_to(OVERRIDES_DIR)
+        for source in (OVERRIDES_DIR / "cekura_client").rglob("*.py")
+        if "__pycache__" not in source.parts
+    }
+
+
+def test_generated_files_are_stamped_and_overrides_copied_verbatim(generated: Path) -> None:
+    overrides = override_files()
+    for source, relative in overrides.items():
+        assert (generated / relative).read_bytes() == source.read_bytes()
+    landed = {generated / relative for relative in overrides.values()}
+    files = [f for f in (generated / "cekura_client").rglob("*.py") if f not in landed]
+    assert len(files) > 817
     assert [f for f in files if not f.read_text("utf-8").startswith(HEADER)] == []
+
+
+def test_an_override_may_not_replace_a_generated_module(tmp_path: Path) -> None:
+    overrides, output = tmp_path / "overrides", tmp_path / "generated"
+    (overrides / "cekura_client").mkdir(parents=True)
+    (output / "cekura_client").mkdir(parents=True)
+    (overrides / "cekura_client" / "client.py").write_text("# handwritten\n")
+    (overrides / "cekura_client" / "extra.py").write_text("# handwritten\n")
+    (output / "cekura_client" / "client.py").write_text("# generated\n")
+    with pytest.raises(ToolchainError, match=r"override cekura_client/client\.py would replace"):
+        apply_overrides(overrides, output)
+    assert (output / "cekura_client" / "client.py").read_text() == "# generated\n"
 
 
 def test_same_inputs_give_byte_identical_output(generated: Path, tmp_path: Path) -> None:
