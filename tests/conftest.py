@@ -1,6 +1,7 @@
 """Shared fixtures: where the spec mirror is, and the patched document."""
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +9,10 @@ import pytest
 from mirror import mirror_dir
 
 from scripts import paths
+
+# Override modules have no package here (they land in the generated `cekura_client`): tests import
+# them by module name, as mypy names them (`import form_encoding`).
+sys.path.insert(0, str(paths.ROOT / "overrides" / "cekura_client"))
 
 
 @pytest.fixture(scope="session")

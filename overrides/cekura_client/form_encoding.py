@@ -1,0 +1,256 @@
+"""Encode a JSON request body as a form or multipart body that Django REST framework reads the same.
+
+Why this exists: the Cekura backend (DRF) declares one schema for `application/json`,
+`application/x-www-form-urlencoded` and `multipart/form-data`, but FormParser and MultiPartParser
+give serializers a QueryDict (flat keys, string values), which serializer fields read with their
+own HTML-input rules. The generated code sends `to_dict()` as httpx `data=` (an object becomes its
+Python repr, None an empty string, [] nothing) and `to_multipart()` sends objects as JSON text
+parts: DRF reads these differently or not at all. A spec patch cannot change how bodies are
+encoded. Delete this module when the client stops offering form and multipart bodies.
+
+Use: `httpx.post(url, data=encode_form(body.to_dict(), json_fields=...))`, or
+`files=encode_multipart(...)` for multipart (it replaces the generated `to_multipart()`). The input
+is a JSON-like body, the output of a generated model's `to_dict()` (mappings with string keys,
+lists, strings, numbers, booleans, None), where a file is the generated `File` (duck-typed:
+`.payload`, `.file_name`, `.mime_type`) or its `to_tuple()`, `(file_name, payload, mime_type)`.
+`json_fields` names the schema paths that have no type (see below); they decide how DRF reads a
+value, and the body alone cannot tell.
+
+Rules, each checked against a real DRF server (tests/test_form_encoding.py), with the DRF code
+behind it (`rest_framework/utils/html.py`, `fields.py`, `serializers.py`):
+
+- Scalars: strings as they are, numbers as their JSON text, booleans as `true`/`false`
+  (`BooleanField.TRUE_VALUES`/`FALSE_VALUES`).
+- Nested object: dotted keys, `obj.key=v`, recursively (`Serializer.get_value` ->
+  `parse_html_dict`, which keeps every value of a key).
+- List of scalars (or of files): the key repeated, `k=1&k=2` (`ListField.get_value` and
+  `MultipleChoiceField.get_value` read `getlist`; the latter ignores indexed keys). Never `k=[1,2]`
+  (one string item) nor `k[]=1` (read as absent).
+- List of objects: `p[0]key=v`, no dot after the index (`parse_html_list` makes each item a dict of
+  the key text after `]`; with a dot, `.key` matches no field).
+- Inside a list item, every key is read once, with its last value (`parse_html_list` iterates
+  `.items()`), so a list there is sent by index only: `p[0]k[0]=a&p[0]k[1]=b`, also below
+  nested objects (`p[0]obj.k[0]=a`). A list of lists is indexed too: `m[0][0]=1` (`ListField`
+  runs `parse_html_list` again on each item).
+- Top-level list body (`many=True`): `[0]key=v` (`ListSerializer.to_internal_value` runs
+  `parse_html_list` on the whole form).
+- JSON-valued field (no type in the schema, DRF `JSONField`): its JSON text, `meta={"a":[1]}`
+  (`JSONField.get_value` marks form input as a JSON string and `to_internal_value` parses it),
+  `null` included. Name such fields in `json_fields`.
+- Untyped list items (`ListField()` or `ListField(child=JSONField())`, schema `items: {}`) and
+  values of a free-form object (`DictField()`, schema `additionalProperties: {}`) are read back as
+  the strings sent (no JSON parsing: `_UnvalidatedField`, `DictField.to_internal_value` takes
+  `.dict()`), so only string values can be sent there; name them in `json_fields` as `k[]` and
+  `obj.*`.
+- Files: multipart parts with a file name and content type; text fields are parts without a file
+  name. Django reads a part as a file only if it has a file name (`parse_boundary_stream`), keeps
+  only its base name and drops a part named `.` or `..` (`MultiPartParser.sanitize_file_name`).
+
+What a form cannot say, so the encoder raises `ValueError` naming the field (dotted path, list
+indexes in brackets) and suggesting `body_content_type="application/json"`:
+
+- an empty list: no key reads as absent (`parse_html_list(..., default=empty)`), and `k=` is the
+  list `[""]`;
+- `{}` for an object: no key reads as absent (`parse_html_dict(..., default=empty)`); a nested
+  serializer reads `obj=` as absent too (`DictField` reads it as `{}` since DRF 3.18 only);
+- `null`, except in `json_fields`: `k=` is null only for a nullable field that does not allow
+  blank strings (`Field.get_value`), absent or `""` otherwise; the schema does not say which;
+- a file in an urlencoded body, or a file without a usable file name;
+- a non-string untyped list item or free-form object value (see above).
+
+What remains different, not detectable here:
+
+- DRF reads an omitted boolean in a form body (not PATCH) as `false`, or as its declared default,
+  or as `null` when nullable (`BooleanField.default_empty_html`), and an omitted multiple-choice
+  list as `[]` (`MultipleChoiceField.get_value`); in JSON both are absent. Callers send the
+  schema default where it has one; a boolean without one still reads as `false`.
+- A multiple-choice list (`MultipleChoiceField`, schema: array of enum) inside a list item reads
+  as `[]`: it reads only repeated keys (`getlist`), and there only the last one survives, so the
+  encoder's indexed keys (right for `ListField`, which the schema does not tell apart) are unseen.
+- `json_fields` must name every untyped field: an unnamed one is sent as dotted keys, which
+  `JSONField` reads as absent.
+- Django refuses a form with more than `DATA_UPLOAD_MAX_NUMBER_FIELDS` keys (1000 by default).
+- Before DRF 3.18 (read in its source, not tested): a PATCH body drops a list sent by index
+  (`ListField.get_value` returns `empty` when the bare name is absent), so lists inside list items
+  and lists of lists; and an omitted `DictField` reads as `{}` in any form body.
+"""
+
+import json
+import math
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from typing import IO, Any, TypeAlias
+
+FileContent: TypeAlias = bytes | IO[bytes]
+MultipartPart: TypeAlias = tuple[str | None, str | FileContent, str | None]
+"""`(file_name, content, content_type)`, as httpx takes in `files=`; text fields have no file name."""
+FormData: TypeAlias = dict[str, list[str]]
+MultipartFiles: TypeAlias = list[tuple[str, MultipartPart]]
+_Pair: TypeAlias = tuple[str, str, str | MultipartPart]  # form key, field path, text or file part
+
+_USE_JSON = 'send the body with body_content_type="application/json"'
+
+
+def encode_form(data: Mapping[str, Any] | list[Any], *, json_fields: Collection[str] = ()) -> FormData:
+    """The `data=` argument for httpx that sends `data` as application/x-www-form-urlencoded.
+
+    `json_fields`: the schema paths with no type, `obj.key` for a property, `obj.key[]` for the
+    items of an array, `obj.*` for the values of a free-form object (`[]` stands for any index).
+    """
+    form: FormData = {}
+    for key, path, value in _flatten(data, frozenset(json_fields)):
+        if not isinstance(value, str):
+            raise ValueError(f'{path}: a file needs body_content_type="multipart/form-data"')
+        form.setdefault(key, []).append(value)
+    return form
+
+
+def encode_multipart(
+    data: Mapping[str, Any] | list[Any], *, json_fields: Collection[str] = ()
+) -> MultipartFiles:
+    """The `files=` argument for httpx that sends `data` as multipart/form-data.
+
+    Text fields are parts too, without a file name, so httpx sends multipart even when there is no
+    file (with `files=` empty it sends urlencoded). `json_fields` as for `encode_form`.
+    """
+    return [
+        (key, (None, value, None) if isinstance(value, str) else value)
+        for key, path, value in _flatten(data, frozenset(json_fields))
+    ]
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a value sits: its form `key`, its `path` for messages, its `schema` path."""
+
+    key: str
+    path: str
+    schema: str
+    in_item: bool = False  # below a list index, where DRF reads each key once
+    is_item: bool = False  # a list item itself: object keys follow the index without a dot
+
+    def field(self, name: str, json_fields: frozenset[str]) -> "_Place":
+        """The place of key `name` of the object here; a free-form object's values share `obj.*`."""
+        separator = "" if self.is_item or not self.key else "."
+        free_form = f"{self.schema}.*"
+        named = f"{self.schema}.{name}" if self.schema else name
+        return _Place(
+            key=self.key + separator + name,
+            path=f"{self.path}.{name}" if self.path else name,
+            schema=free_form if free_form in json_fields else named,
+            in_item=self.in_item,
+        )
+
+    def item(self, index: int, *, repeated: bool) -> "_Place":
+        """The place of item `index` of the list here, sent under the list's key when `repeated`."""
+        return _Place(
+            key=self.key if repeated else f"{self.key}[{index}]",
+            path=f"{self.path}[{index}]",
+            schema=f"{self.schema}[]",
+            in_item=not repeated,
+            is_item=not repeated,
+        )
+
+
+def _flatten(data: Mapping[str, Any] | list[Any], json_fields: frozenset[str]) -> Iterator[_Pair]:
+    """(form key, field path, text or file part) for every value in `data`, in order."""
+    if isinstance(data, Mapping):  # an empty body is fine: it sends no field, as JSON `{}` does
+        root = _Place(key="", path="", schema="")
+        for name, value in data.items():
+            yield from _encode(value, root.field(str(name), json_fields), json_fields)
+    else:
+        yield from _encode(data, _Place(key="", path="", schema=""), json_fields)
+
+
+def _encode(value: Any, place: _Place, json_fields: frozenset[str]) -> Iterator[_Pair]:
+    path = place.path or "body"
+    if place.schema in json_fields:
+        if not place.schema.endswith(("[]", ".*")):
+            yield place.key, path, _json_text(value, path)
+        elif isinstance(value, str):
+            yield place.key, path, value
+        else:
+            raise ValueError(
+                f"{path}: DRF reads an untyped list item or free-form object value in a form as the "
+                f"string sent, not {_kind(value)}; {_USE_JSON}"
+            )
+    elif value is None:
+        raise ValueError(
+            f"{path}: a form cannot say null (DRF reads an empty value as null, blank or absent); {_USE_JSON}"
+        )
+    elif _is_file(value):
+        yield place.key, path, _file_part(value, path)
+    elif isinstance(value, Mapping):
+        if not value:
+            raise ValueError(
+                f"{path}: a form cannot say {{}} (DRF reads an object with no keys as absent); {_USE_JSON}"
+            )
+        for name, item in value.items():
+            yield from _encode(item, place.field(str(name), json_fields), json_fields)
+    elif isinstance(value, list):
+        if not value:
+            raise ValueError(
+                f"{path}: a form cannot say [] (DRF reads a list with no keys as absent); {_USE_JSON}"
+            )
+        repeated = bool(place.key) and not place.in_item and all(_is_scalar(item) for item in value)
+        for index, item in enumerate(value):
+            yield from _encode(item, place.item(index, repeated=repeated), json_fields)
+    else:
+        yield place.key, path, _scalar_text(value, path)
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float) or _is_file(value)
+
+
+def _scalar_text(value: Any, path: str) -> str:
+    """Plain text for DRF's fields, also for str/int Enum members (whose str() is their name)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{path}: {value} is not a JSON number")
+        return float.__repr__(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    raise ValueError(f"{path}: a form cannot carry a {_kind(value)}, only JSON-like data and files")
+
+
+def _json_text(value: Any, path: str) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{path}: not JSON-serialisable for a JSON-valued field: {error}") from None
+
+
+def _is_file(value: Any) -> bool:
+    """The generated `File` (duck-typed) or its `to_tuple()`: JSON-like data has no tuples."""
+    return isinstance(value, tuple) or (hasattr(value, "payload") and hasattr(value, "file_name"))
+
+
+def _file_part(value: Any, path: str) -> MultipartPart:
+    if isinstance(value, tuple):
+        if len(value) != 3:
+            raise ValueError(
+                f"{path}: a file tuple is (file_name, payload, mime_type), got {len(value)} items"
+            )
+        file_name, payload, mime_type = value
+    else:
+        file_name, payload, mime_type = value.file_name, value.payload, getattr(value, "mime_type", None)
+    base_name = str(file_name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    if base_name in {"", ".", ".."}:
+        raise ValueError(
+            f"{path}: a file needs a file name (Django reads a part without one as text, "
+            f"and drops one named '.' or '..'), got {file_name!r}"
+        )
+    if not isinstance(payload, bytes) and not hasattr(payload, "read"):
+        raise ValueError(f"{path}: a file payload is bytes or a binary file object, not {_kind(payload)}")
+    if mime_type is not None and not isinstance(mime_type, str):
+        raise ValueError(f"{path}: a file's mime_type is a string or None, not {_kind(mime_type)}")
+    return str(file_name), payload, mime_type
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__

@@ -1,0 +1,118 @@
+"""A real Django REST framework app on loopback that answers with what a serializer read from a body.
+
+`register(name, serializer)` adds a serializer; `POST /<name>/` (or `PATCH`, a partial update)
+validates the request body with it, parsed by DRF's JSONParser, FormParser or MultiPartParser as the
+Content-Type says, and answers `{"media_type": ..., "data": validated_data}` (status 200) or the
+serializer's errors (status 400). Uploaded files are answered as name, content type and content, so
+what DRF read can be compared across media types.
+"""
+
+import base64
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import django
+from django.conf import settings
+
+if not settings.configured:
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="drf-server-tests",
+        ALLOWED_HOSTS=["127.0.0.1"],
+        ROOT_URLCONF=__name__,
+        INSTALLED_APPS=["rest_framework"],
+        MIDDLEWARE=[],
+        USE_TZ=True,
+        REST_FRAMEWORK={
+            "DEFAULT_PARSER_CLASSES": [
+                "rest_framework.parsers.JSONParser",
+                "rest_framework.parsers.FormParser",
+                "rest_framework.parsers.MultiPartParser",
+            ],
+            "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+            "DEFAULT_AUTHENTICATION_CLASSES": [],
+            "DEFAULT_PERMISSION_CLASSES": [],
+            "UNAUTHENTICATED_USER": None,
+        },
+    )
+    django.setup()
+
+# These imports need the settings above.
+from django.core.files.uploadedfile import UploadedFile
+from django.core.wsgi import get_wsgi_application
+from django.urls import path
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+_SERIALIZERS: dict[str, Any] = {}
+
+
+def serializer(class_name: str, /, **fields: Any) -> Any:
+    """A `serializers.Serializer` subclass with `fields` (built with `type`: DRF has no type stubs)."""
+    return type(class_name, (serializers.Serializer,), fields)
+
+
+def register(name: str, serializer_class: Any, *, many: bool = False) -> str:
+    """Serve `serializer_class` (a list of them with `many`) at `/<name>/`; returns that path."""
+    _SERIALIZERS[name] = (serializer_class, many)
+    return f"/{name}/"
+
+
+def _plain(value: Any) -> Any:
+    """`value` as JSON-ready data, an uploaded file as its name, content type and content."""
+    if isinstance(value, UploadedFile):
+        return {
+            "file_name": value.name,
+            "content_type": value.content_type,
+            "content": base64.b64encode(value.read()).decode("ascii"),
+        }
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+class ValidatedDataView(APIView):  # type: ignore[misc]  # DRF ships no type information
+    """Validates the body with the registered serializer; PATCH is a partial update."""
+
+    def post(self, request: Request, name: str) -> Response:
+        return self._validate(request, name, partial=False)
+
+    def patch(self, request: Request, name: str) -> Response:
+        return self._validate(request, name, partial=True)
+
+    def _validate(self, request: Request, name: str, *, partial: bool) -> Response:
+        serializer_class, many = _SERIALIZERS[name]
+        checked = serializer_class(data=request.data, many=many, partial=partial)
+        if not checked.is_valid():
+            return Response(checked.errors, status=400)
+        return Response(
+            {"media_type": request.content_type.split(";")[0], "data": _plain(checked.validated_data)}
+        )
+
+
+urlpatterns = [path("<str:name>/", ValidatedDataView.as_view())]
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep test output quiet."""
+
+
+@contextmanager
+def serve() -> Iterator[str]:
+    """Serve the app on 127.0.0.1 at a free port in a background thread; yields the base URL."""
+    server: WSGIServer = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
