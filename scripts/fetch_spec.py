@@ -20,7 +20,7 @@ import httpx
 from scripts import paths
 from scripts.errors import FetchError, ToolchainError
 from scripts.jsonio import sha256_hex, write_all_atomic
-from scripts.lock import Lock, LockedFile, read_lock
+from scripts.lock import Lock, LockedFile, cache_problem, read_lock
 from scripts.pages import extract_page_operation
 from scripts.sources import Source, load_sources
 
@@ -142,12 +142,7 @@ def updated_lock(lock: Lock, fetched: Sequence[Fetched], today: str) -> Lock:
 
 def cache_matches_lock(sources: Sequence[Source], lock: Lock, cache_dir: Path) -> bool:
     """True when every source is cached with the locked hash (nothing to fetch)."""
-    for source in sources:
-        locked = lock.sources.get(source.file)
-        cached = cache_dir / source.file
-        if locked is None or not cached.is_file() or sha256_hex(cached.read_bytes()) != locked.sha256:
-            return False
-    return True
+    return all(cache_problem(source, lock, cache_dir) is None for source in sources)
 
 
 def fetch_all(

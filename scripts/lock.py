@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from scripts.errors import ToolchainError
-from scripts.jsonio import dump_json, write_atomic
+from scripts.jsonio import dump_json, sha256_hex, write_atomic
+from scripts.sources import Source
 
 
 @dataclass(frozen=True)
@@ -47,3 +48,14 @@ def read_lock(path: Path) -> Lock:
 
 def write_lock(path: Path, lock: Lock) -> None:
     write_atomic(path, lock.to_json())
+
+
+def cache_problem(source: Source, lock: Lock, cache_dir: Path) -> str | None:
+    """Why the cached copy of `source` cannot be used (missing, or not the locked bytes), if so."""
+    cached = cache_dir / source.file
+    if not cached.is_file():
+        return f"{cached} is missing"
+    locked = lock.sources.get(source.file)
+    if locked is None or sha256_hex(cached.read_bytes()) != locked.sha256:
+        return f"{cached} does not match spec/lock.json"
+    return None

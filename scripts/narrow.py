@@ -14,17 +14,14 @@ Rules, derived by comparing `pages/*.md` with `openapi.json` in the spec mirror:
 """
 
 import copy
-from collections.abc import Iterator
 from typing import Any
 
 from scripts.errors import ToolchainError
 from scripts.normalizers import strip_vendor_extensions
-from scripts.normalizers.spec_walk import iter_spec_objects
-from scripts.openapi_document import HTTP_METHODS
+from scripts.openapi_document import HTTP_METHODS, referenced_components
 
 API_KEY_SCHEME = "api_key"
 _ROOT_KEYS = ("openapi", "info", "servers")
-_COMPONENT_REF_PREFIX = "#/components/"
 
 
 def narrow_to_operation(document: dict[str, Any], method: str, path: str) -> dict[str, Any]:
@@ -61,26 +58,6 @@ def narrow_to_operation(document: dict[str, Any], method: str, path: str) -> dic
     return narrowed
 
 
-def referenced_components(document: dict[str, Any], node: Any) -> list[tuple[str, str]]:
-    """Return `(section, name)` of each component `node` references, transitively, depth first.
-
-    The order is that of first reference, which is the order the pages list their schemas in.
-    """
-    found: dict[tuple[str, str], None] = {}
-    stack: list[Iterator[str]] = [_refs_in(node)]
-    while stack:
-        ref = next(stack[-1], None)
-        if ref is None:
-            stack.pop()
-            continue
-        key = _component_key(ref)
-        if key in found:
-            continue
-        found[key] = None
-        stack.append(_refs_in(_component(document, key, ref)))
-    return list(found)
-
-
 def _narrowed_components(
     document: dict[str, Any], path_item: dict[str, Any], operation: dict[str, Any], label: str
 ) -> dict[str, Any]:
@@ -103,27 +80,3 @@ def _narrowed_components(
         if names:
             components[section] = {name: copy.deepcopy(source[section][name]) for name in names}
     return components
-
-
-def _refs_in(node: Any) -> Iterator[str]:
-    """Yield the `$ref` values of the spec objects in `node`, in document order."""
-    for obj in iter_spec_objects(node):
-        ref = obj.get("$ref")
-        if isinstance(ref, str):
-            yield ref
-
-
-def _component_key(ref: str) -> tuple[str, str]:
-    parts = ref.removeprefix(_COMPONENT_REF_PREFIX).split("/")
-    if not ref.startswith(_COMPONENT_REF_PREFIX) or len(parts) != 2:
-        raise ToolchainError(f"reference {ref!r} is not a local #/components/<section>/<name>")
-    section, name = (part.replace("~1", "/").replace("~0", "~") for part in parts)
-    return section, name
-
-
-def _component(document: dict[str, Any], key: tuple[str, str], ref: str) -> Any:
-    section, name = key
-    entries = document.get("components", {}).get(section, {})
-    if not isinstance(entries, dict) or name not in entries:
-        raise ToolchainError(f"reference {ref!r} points at nothing")
-    return entries[name]

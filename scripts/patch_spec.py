@@ -20,7 +20,7 @@ from scripts import paths
 from scripts.assemble_pages import assemble_pages
 from scripts.errors import PatchError, ToolchainError
 from scripts.jsonio import dump_json, sha256_hex, write_all_atomic
-from scripts.lock import Lock, read_lock
+from scripts.lock import Lock, cache_problem, read_lock
 from scripts.normalizers import (
     dedupe_type_lists,
     hoist_inline_schemas,
@@ -74,12 +74,9 @@ def load_upstream(sources: Sequence[Source], lock: Lock, cache_dir: Path) -> dic
     Every cached file must match the lock, so a patch never runs on an unreviewed upstream.
     """
     for source in sources:
-        cached = cache_dir / source.file
-        locked = lock.sources.get(source.file)
-        if not cached.is_file():
-            raise ToolchainError(f"{cached} is missing; run `nox -s fetch` first")
-        if locked is None or sha256_hex(cached.read_bytes()) != locked.sha256:
-            raise ToolchainError(f"{cached} does not match spec/lock.json; run `nox -s fetch` to restore it")
+        problem = cache_problem(source, lock, cache_dir)
+        if problem:
+            raise ToolchainError(f"{problem}; run `nox -s fetch` to restore it")
     documents = [s for s in sources if s.kind == "document"]
     if documents:
         loaded: dict[str, Any] = json.loads((cache_dir / documents[0].file).read_text("utf-8"))

@@ -7,7 +7,7 @@ Delete when: never; this keeps the client's surface equal to what its operations
 
 from typing import Any
 
-from scripts.openapi_document import HTTP_METHODS, iter_operations
+from scripts.openapi_document import HTTP_METHODS, iter_operations, referenced_components
 
 
 def normalize(document: dict[str, Any]) -> list[str]:
@@ -33,10 +33,10 @@ def normalize(document: dict[str, Any]) -> list[str]:
     if unused_schemes:
         report.append(f"removed unused security schemes: {', '.join(unused_schemes)}")
 
-    reachable = _reachable_components(document)
+    reachable = set(referenced_components(document, document.get("paths", {})))
     for section in ("schemas", "parameters", "responses", "requestBodies", "headers", "examples"):
         entries = components.get(section, {})
-        unused = [name for name in entries if f"#/components/{section}/{name}" not in reachable]
+        unused = [name for name in entries if (section, name) not in reachable]
         for name in unused:
             del entries[name]
         if unused:
@@ -48,27 +48,3 @@ def _security_requirements(document: dict[str, Any]) -> list[list[dict[str, Any]
     found = [document.get("security") or []]
     found += [operation.get("security") or [] for _, _, operation in iter_operations(document)]
     return found
-
-
-def _reachable_components(document: dict[str, Any]) -> set[str]:
-    """Every `#/components/...` reference reachable from the paths, transitively."""
-    seen: set[str] = set()
-    stack: list[Any] = [document.get("paths", {})]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/components/") and ref not in seen:
-                seen.add(ref)
-                stack.append(_resolve(document, ref))
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return seen
-
-
-def _resolve(document: dict[str, Any], ref: str) -> Any:
-    node: Any = document
-    for part in ref[2:].split("/"):
-        node = node.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(node, dict) else {}
-    return node
