@@ -9,6 +9,7 @@ import pytest
 from mirror import mirror_dir
 
 from scripts import paths
+from scripts.generate_client import build_client
 
 # Override modules have no package here (they land in the generated `cekura_client`): tests import
 # them by module name, as mypy names them (`import form_encoding`).
@@ -30,3 +31,19 @@ def patched_document() -> dict[str, Any]:
         pytest.fail(f"{paths.PATCHED_DOCUMENT} is missing: run the tests through `nox -s tests`")
     document: dict[str, Any] = json.loads(paths.PATCHED_DOCUMENT.read_text("utf-8"))
     return document
+
+
+@pytest.fixture(scope="session")
+def generated_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The client built once per test run from the patched document, importable as `cekura_client`.
+
+    Built into a temporary directory rather than read from `generated/`, so the tests check what
+    the current templates and overrides produce.
+    """
+    if not paths.PATCHED_DOCUMENT.is_file():
+        pytest.fail(f"{paths.PATCHED_DOCUMENT} is missing: run the tests through `nox -s tests`")
+    output = tmp_path_factory.mktemp("client") / "generated"
+    run = build_client(paths.PATCHED_DOCUMENT, output)
+    assert run.warnings == [], run.warnings
+    sys.path.insert(0, str(output))
+    return output

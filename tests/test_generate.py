@@ -65,11 +65,8 @@ print(json.dumps({**seen, "count": page.count, "type": type(page).__name__}))
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("first") / "generated"
-    run = build_client(paths.PATCHED_DOCUMENT, output)
-    assert run.warnings == []
-    return output
+def generated(generated_project: Path) -> Path:
+    return generated_project
 
 
 def run_python(code: str, generated: Path) -> dict[str, object]:
