@@ -1,6 +1,6 @@
 """A real Django REST framework app on loopback that answers with what a serializer read from a body.
 
-`register(name, serializer)` adds a serializer; `POST /<name>/` (or `PATCH`, a partial update)
+`register(name, serializer)` adds a serializer; `POST /<name>/` (or `PUT`, or `PATCH`, a partial update)
 validates the request body with it, parsed by DRF's JSONParser, FormParser or MultiPartParser as the
 Content-Type says, and answers `{"media_type": ..., "data": validated_data}` (status 200) or the
 serializer's errors (status 400). Uploaded files are answered as name, content type and content, so
@@ -57,9 +57,13 @@ def serializer(class_name: str, /, **fields: Any) -> Any:
     return type(class_name, (serializers.Serializer,), fields)
 
 
-def register(name: str, serializer_class: Any, *, many: bool = False) -> str:
-    """Serve `serializer_class` (a list of them with `many`) at `/<name>/`; returns that path."""
-    _SERIALIZERS[name] = (serializer_class, many)
+def register(name: str, serializer_class: Any, *, many: bool = False, status: int = 200) -> str:
+    """Serve `serializer_class` (a list of them with `many`) at `/<name>/`; returns that path.
+
+    `name` may hold slashes: an operation's path without its outer slashes. `status` is the status
+    of a valid body's answer: a generated client leaves the body of an undocumented one unparsed.
+    """
+    _SERIALIZERS[name] = (serializer_class, many, status)
     return f"/{name}/"
 
 
@@ -84,20 +88,24 @@ class ValidatedDataView(APIView):  # type: ignore[misc]  # DRF ships no type inf
     def post(self, request: Request, name: str) -> Response:
         return self._validate(request, name, partial=False)
 
+    def put(self, request: Request, name: str) -> Response:
+        return self._validate(request, name, partial=False)
+
     def patch(self, request: Request, name: str) -> Response:
         return self._validate(request, name, partial=True)
 
     def _validate(self, request: Request, name: str, *, partial: bool) -> Response:
-        serializer_class, many = _SERIALIZERS[name]
+        serializer_class, many, status = _SERIALIZERS[name]
         checked = serializer_class(data=request.data, many=many, partial=partial)
         if not checked.is_valid():
             return Response(checked.errors, status=400)
         return Response(
-            {"media_type": request.content_type.split(";")[0], "data": _plain(checked.validated_data)}
+            {"media_type": request.content_type.split(";")[0], "data": _plain(checked.validated_data)},
+            status=status,
         )
 
 
-urlpatterns = [path("<str:name>/", ValidatedDataView.as_view())]
+urlpatterns = [path("<path:name>/", ValidatedDataView.as_view())]
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -13,8 +13,8 @@ Use: `httpx.post(url, data=encode_form(body.to_dict(), json_fields=...))`, or
 is a JSON-like body, the output of a generated model's `to_dict()` (mappings with string keys,
 lists, strings, numbers, booleans, None), where a file is the generated `File` (duck-typed:
 `.payload`, `.file_name`, `.mime_type`) or its `to_tuple()`, `(file_name, payload, mime_type)`.
-`json_fields` names the schema paths that have no type (see below); they decide how DRF reads a
-value, and the body alone cannot tell.
+`json_fields` names the schema paths that have no type, or a union of several (see below); they
+decide how DRF reads a value, and the body alone cannot tell.
 
 Rules, each checked against a real DRF server (tests/test_form_encoding.py), with the DRF code
 behind it (`rest_framework/utils/html.py`, `fields.py`, `serializers.py`):
@@ -34,7 +34,8 @@ behind it (`rest_framework/utils/html.py`, `fields.py`, `serializers.py`):
   runs `parse_html_list` again on each item).
 - Top-level list body (`many=True`): `[0]key=v` (`ListSerializer.to_internal_value` runs
   `parse_html_list` on the whole form).
-- JSON-valued field (no type in the schema, DRF `JSONField`): its JSON text, `meta={"a":[1]}`
+- JSON-valued field (no type in the schema, or a union of several types: DRF has no union field,
+  so such a field is a `JSONField` or reads JSON like one): its JSON text, `meta={"a":[1]}`
   (`JSONField.get_value` marks form input as a JSON string and `to_internal_value` parses it),
   `null` included. Name such fields in `json_fields`.
 - Untyped list items (`ListField()` or `ListField(child=JSONField())`, schema `items: {}`) and
@@ -178,7 +179,7 @@ def _encode(value: Any, place: _Place, json_fields: frozenset[str]) -> Iterator[
         raise ValueError(
             f"{path}: a form cannot say null (DRF reads an empty value as null, blank or absent); {_USE_JSON}"
         )
-    elif _is_file(value):
+    elif is_file(value):
         yield place.key, path, _file_part(value, path)
     elif isinstance(value, Mapping):
         if not value:
@@ -200,7 +201,7 @@ def _encode(value: Any, place: _Place, json_fields: frozenset[str]) -> Iterator[
 
 
 def _is_scalar(value: Any) -> bool:
-    return isinstance(value, str | int | float) or _is_file(value)
+    return isinstance(value, str | int | float) or is_file(value)
 
 
 def _scalar_text(value: Any, path: str) -> str:
@@ -225,8 +226,11 @@ def _json_text(value: Any, path: str) -> str:
         raise ValueError(f"{path}: not JSON-serialisable for a JSON-valued field: {error}") from None
 
 
-def _is_file(value: Any) -> bool:
-    """The generated `File` (duck-typed) or its `to_tuple()`: JSON-like data has no tuples."""
+def is_file(value: Any) -> bool:
+    """Whether `value` is a file: the generated `File` (duck-typed) or its `to_tuple()`.
+
+    JSON-like data has no tuples, so any tuple is a file.
+    """
     return isinstance(value, tuple) or (hasattr(value, "payload") and hasattr(value, "file_name"))
 
 
