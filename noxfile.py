@@ -3,6 +3,8 @@
 Every session installs its pinned tools from the dependency groups in pyproject.toml.
 """
 
+import os
+import subprocess
 from pathlib import Path
 
 import nox
@@ -58,6 +60,47 @@ def tests(session: nox.Session) -> None:
     install_group(session, "test")
     ensure_patched(session, locked=True)
     session.run("pytest", *session.posargs)
+
+
+@nox.session(python=TOOLCHAIN_PYTHON)
+def update(session: nox.Session) -> None:
+    """Accept the newest upstream (or `-- --from PATH_OR_URL`) with a changelog entry: scripts/update_spec.py.
+
+    The exit code is the script's, so CI can act on it: 0 no change, 10 compatible, 20 breaking, 1 failure.
+    """
+    install_group(session, "test")
+    session.run("python", "-m", "scripts.fetch_spec", "--if-needed")
+    env = {**os.environ, "PATH": os.pathsep.join([session.bin, os.environ.get("PATH", "")])}
+    command = [str(Path(session.bin) / "python"), "-m", "scripts.update_spec", *session.posargs]
+    code = subprocess.run(command, env=env, check=False)
+    if code.returncode:
+        # nox reports any failed command as exit 1; leave with the script's own code instead.
+        raise SystemExit(code.returncode)
+
+
+@nox.session(python=TOOLCHAIN_PYTHON)
+def vendor(session: nox.Session) -> None:
+    """Copy the client into another repository: `-- DEST --package NAME [--check]`."""
+    install_group(session, "toolchain")
+    ensure_patched(session, locked=True)
+    session.run("python", "-m", "scripts.vendor", *session.posargs)
+
+
+@nox.session(python=TOOLCHAIN_PYTHON)
+def build(session: nox.Session) -> None:
+    """Build the client's wheel and sdist into dist/, versioned by the spec's date."""
+    install_group(session, "toolchain")
+    install_group(session, "package")
+    ensure_patched(session, locked=True)
+    session.run("python", "-m", "scripts.build_dist", *session.posargs)
+
+
+@nox.session(python=TOOLCHAIN_PYTHON)
+def bench(session: nox.Session) -> None:
+    """Time regeneration, import, per-call cost and parsing against peers: reports/bench.{md,json}."""
+    install_group(session, "bench")
+    ensure_patched(session, locked=False)
+    session.run("python", "-m", "scripts.bench", *session.posargs)
 
 
 @nox.session(python=TOOLCHAIN_PYTHON)
