@@ -112,5 +112,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=TOOLCHAIN_PYTHON)
 def typecheck(session: nox.Session) -> None:
+    """mypy on the toolchain and tests, then `mypy --strict` on the generated package (overrides included)."""
     install_group(session, "typecheck")
     session.run("mypy")
+    ensure_patched(session, locked=True)
+    session.run("python", "-m", "scripts.generate_client")
+    with session.chdir("generated"):
+        session.run("mypy", "--strict", "cekura_client")

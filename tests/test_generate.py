@@ -148,3 +148,14 @@ def tree_differences(left: Path, right: Path) -> list[str]:
     for name in comparison.common_dirs:
         found += [f"{name}/{sub}" for sub in tree_differences(left / name, right / name)]
     return found
+
+
+def test_the_generated_package_passes_its_own_ruff_configuration(generated: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "cekura_client"],
+        cwd=generated,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-2000:]

@@ -10,6 +10,7 @@ import ssl
 from collections.abc import Mapping
 
 import httpx
+
 from cekura_client.client import AuthenticatedClient
 from cekura_client.key_safety import API_KEY_HEADER
 from cekura_client.retries import DEFAULT_MAX_RETRIES, RetryPolicy

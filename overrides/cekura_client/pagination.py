@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, Protocol, TypeVar
 
 import httpx
+
 from cekura_client.errors import UnexpectedStatus
 from cekura_client.status_errors import raise_for_status
 

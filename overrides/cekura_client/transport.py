@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 import httpx
+
 from cekura_client.key_safety import drop_key_off_origin, origin
 from cekura_client.retries import DEFAULT_MAX_RETRIES, RetryPolicy
 from cekura_client.status_errors import error_for
