@@ -100,7 +100,8 @@ class SerializerFactory:
             return _SCALARS[kind](**options)
         if kind == "array":
             items = schema.get("items", {})
-            if _ref_name(items) and "properties" in self._components[_ref_name(items)]:
+            item_model = _ref_name(items)
+            if item_model and "properties" in self._components[item_model]:
                 return self.field(items, many=True, required=required)
             return serializers.ListField(child=self.field(items, required=True), **options)
         if kind == "object" and "properties" in schema:

@@ -201,7 +201,7 @@ def test_every_operation_builds_a_request_in_each_declared_media_type(
     operations: dict[str, Operation], components: dict[str, Any]
 ) -> None:
     sent: dict[str, int] = {JSON: 0, FORM: 0, MULTIPART: 0}
-    refused: list[tuple[str, str]] = []
+    refused: list[tuple[str, str, str]] = []  # operation id, media type, message
     http = httpx.Client(base_url="http://127.0.0.1:9")
     for operation in operations.values():
         get_kwargs = operation.module._get_kwargs

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .form_encoding import encode_form, encode_multipart, is_file
+from cekura_client.form_encoding import encode_form, encode_multipart, is_file
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
