@@ -1,9 +1,11 @@
 """`nox -s generate`: build the client from `spec/build/openapi.json` into `generated/`.
 
 The generator writes into a temporary directory; `generated/` is replaced only when generation
-succeeded, so a failed run leaves the previous client as it was.
+succeeded, so a failed run leaves the previous client as it was. When no input changed since the
+tree was built (`scripts/generate_fingerprint.py`), it is left alone; `--force` regenerates.
 """
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from scripts import paths
 from scripts.errors import ToolchainError
+from scripts.generate_fingerprint import changed_inputs, current_inputs, stored_inputs, write_inputs
 
 GENERATOR_CONFIG = paths.ROOT / "openapi-python-client.yaml"
 TEMPLATES_DIR = paths.ROOT / "templates"
@@ -111,19 +114,40 @@ def swap_in(new: Path, target: Path) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
+def shown(path: Path) -> Path:
+    """`path` relative to the working directory when inside it (`generated`), else as it is."""
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    del argv
+    parser = argparse.ArgumentParser(prog="nox -s generate --", description=__doc__)
+    parser.add_argument("--force", action="store_true", help="regenerate even when no input changed")
+    parser.add_argument("--output", type=Path, default=GENERATED_DIR, help="where to put the client tree")
+    args = parser.parse_args(argv)
+    output: Path = args.output.resolve()
     try:
-        with tempfile.TemporaryDirectory(dir=paths.ROOT, prefix=".generate-") as tmp:
+        inputs = current_inputs(
+            paths.PATCHED_DOCUMENT, TEMPLATES_DIR, OVERRIDES_DIR, GENERATOR_CONFIG, Path(__file__)
+        )
+        changed = changed_inputs(stored_inputs(output), inputs)
+        if not changed and not args.force and (output / "cekura_client").is_dir():
+            print(f"{shown(output)} is up to date: no input changed (`--force` regenerates anyway)")
+            return 0
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=output.parent, prefix=".generate-") as tmp:
             run = build_client(paths.PATCHED_DOCUMENT, Path(tmp) / "generated")
-            swap_in(run.output, GENERATED_DIR)
+            write_inputs(run.output, inputs)
+            swap_in(run.output, output)
     except ToolchainError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     for warning in run.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    modules = len(list((GENERATED_DIR / "cekura_client" / "api").rglob("*.py")))
-    print(f"generated {GENERATED_DIR.relative_to(paths.ROOT)}/cekura_client ({modules} api modules)")
+    modules = len(list((output / "cekura_client" / "api").rglob("*.py")))
+    reason = ", ".join(changed) or "none, forced"
+    print(
+        f"generated {os.path.relpath(output)}/cekura_client ({modules} api modules; inputs changed: {reason})"
+    )
     return 0
 
 

@@ -1,0 +1,52 @@
+"""Medians over repeated runs, and ratios taken pair by pair within one round.
+
+Every contender is sampled once per round, in an order that rotates from round to round, and a
+ratio is the median of the per-round ratios: on a shared machine, load that drifts between rounds
+then hits both sides of a pair alike instead of skewing two separately taken medians.
+"""
+
+import statistics
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+Sampler = Callable[[], float]
+"""Runs the measured thing once and returns the seconds it took (per call, when it loops)."""
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Each contender's seconds, one entry per round, in round order."""
+
+    by_name: dict[str, list[float]]
+
+    def median(self, name: str) -> float:
+        return statistics.median(self.by_name[name])
+
+    def ratio(self, name: str, baseline: str) -> float:
+        """Median over rounds of `name`'s time divided by `baseline`'s in the same round."""
+        pairs = zip(self.by_name[name], self.by_name[baseline], strict=True)
+        return statistics.median(mine / theirs for mine, theirs in pairs)
+
+
+def round_robin(samplers: Mapping[str, Sampler], rounds: int) -> Samples:
+    """Sample every contender once per round; round `r` starts with the `r`-th contender."""
+    names = list(samplers)
+    by_name: dict[str, list[float]] = {name: [] for name in names}
+    for round_index in range(rounds):
+        shift = round_index % len(names)
+        for name in names[shift:] + names[:shift]:
+            by_name[name].append(samplers[name]())
+    return Samples(by_name)
+
+
+def per_call(action: Callable[[], object], calls: int) -> Sampler:
+    """A sampler returning the mean seconds of one `action()` over `calls` back-to-back calls."""
+
+    def sample() -> float:
+        start = time.perf_counter()
+        for _ in range(calls):
+            action()
+        return (time.perf_counter() - start) / calls
+
+    return sample

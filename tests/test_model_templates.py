@@ -1,0 +1,253 @@
+"""The faster model templates (`templates/model.py.jinja`, `union_property.py.jinja`) keep behaviour.
+
+A tiny document with every shape the changes touch (a required property with a default, dates and
+datetimes, nested models in both directions of a cycle, lists, a passthrough union, unions that
+build models or datetimes, extra keys) is generated with the project's templates; each check runs
+in a fresh interpreter so that the once-per-module import of referenced models starts cold.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scripts.generate_client import build_client
+
+CHILD = {"$ref": "#/components/schemas/Child"}
+ITEM = {"$ref": "#/components/schemas/Item"}
+FIXTURE_DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Fixture", "version": "1"},
+    "paths": {
+        "/items/": {
+            "get": {
+                "operationId": "items_list",
+                "tags": ["items"],
+                "responses": {
+                    "200": {
+                        "description": "",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}},
+                    }
+                },
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "Page": {
+                "type": "object",
+                "required": ["count", "results"],
+                "properties": {"count": {"type": "integer"}, "results": {"type": "array", "items": ITEM}},
+            },
+            "Item": {
+                "type": "object",
+                "required": ["id", "created", "level"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "level": {"type": "integer", "default": 3},
+                    "created": {"type": "string", "format": "date-time"},
+                    "day": {"type": "string", "format": "date"},
+                    "note": {"type": ["string", "null"]},
+                    "score": {"type": "number", "default": 1.5},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "child": CHILD,
+                    "children": {"type": "array", "items": CHILD},
+                    "maybe_child": {"anyOf": [CHILD, {"type": "null"}]},
+                    "when": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "integer"}]},
+                },
+            },
+            "Child": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "born": {"type": "string", "format": "date"},
+                    "parent": {"anyOf": [ITEM, {"type": "null"}]},
+                },
+            },
+        }
+    },
+}
+
+FULL_ITEM = {
+    "id": 7,
+    "level": 5,
+    "created": "2026-03-15T10:15:45+02:00",
+    "day": "2026-03-15",
+    "note": "late",
+    "score": 0.25,
+    "tags": ["a", "b"],
+    "child": {"name": "c1", "born": "2020-01-02", "nickname": "extra on a child"},
+    "children": [
+        {"name": "c2"},
+        {"name": "c3", "parent": {"id": 1, "level": 1, "created": "2026-01-01T00:00:00"}},
+    ],
+    "maybe_child": None,
+    "when": 12,
+    "unknown_field": {"kept": True},
+}
+
+HEADER = """
+import datetime, json
+from cekura_client.models.item import Item
+from cekura_client.models.page import Page
+"""
+
+
+@pytest.fixture(scope="module")
+def fixture_client(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("model-templates")
+    document = directory / "openapi.json"
+    document.write_text(json.dumps(FIXTURE_DOCUMENT), encoding="utf-8")
+    run = build_client(document, directory / "generated")
+    assert run.warnings == [], run.warnings
+    return run.output
+
+
+def run_check(client: Path, code: str) -> Any:
+    """Run `code` in a fresh interpreter with the fixture client importable; return what it printed."""
+    completed = subprocess.run(
+        [sys.executable, "-c", HEADER + code], cwd=client, capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout)
+
+
+def test_full_item_round_trips_through_from_dict_and_to_dict(fixture_client: Path) -> None:
+    code = f"""
+payload = {FULL_ITEM!r}
+item = Item.from_dict(payload)
+print(json.dumps({{"again": item.to_dict(), "equal": Item.from_dict(item.to_dict()) == item}}))
+"""
+    result = run_check(fixture_client, code)
+    assert result["equal"] is True
+    assert result["again"] == FULL_ITEM
+
+
+def test_every_attribute_gets_its_own_value(fixture_client: Path) -> None:
+    """The constructor is called by position: a required attribute with a default sits after the others."""
+    code = f"""
+item = Item.from_dict({FULL_ITEM!r})
+print(json.dumps({{"id": item.id, "level": item.level, "created": item.created.isoformat(), "note": item.note,
+                  "score": item.score, "tags": item.tags, "when": item.when}}))
+"""
+    assert run_check(fixture_client, code) == {
+        "id": 7,
+        "level": 5,
+        "created": "2026-03-15T10:15:45+02:00",
+        "note": "late",
+        "score": 0.25,
+        "tags": ["a", "b"],
+        "when": 12,
+    }
+
+
+def test_minimal_item_leaves_optional_attributes_unset(fixture_client: Path) -> None:
+    code = """
+from cekura_client.types import Unset
+payload = {"id": 1, "level": 2, "created": "2026-03-15T10:15:45Z"}
+item = Item.from_dict(payload)
+unset = sorted(k for k in ("day", "note", "score", "tags", "child", "children", "maybe_child", "when")
+               if isinstance(getattr(item, k), Unset))
+print(json.dumps({"unset": unset, "dict": item.to_dict(), "extra": item.additional_properties}))
+"""
+    result = run_check(fixture_client, code)
+    assert result["unset"] == ["child", "children", "day", "maybe_child", "note", "score", "tags", "when"]
+    assert result["dict"] == {"id": 1, "level": 2, "created": "2026-03-15T10:15:45+00:00"}
+    assert result["extra"] == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "iso", "utc_offset_seconds"),
+    [
+        ("2026-03-15T10:15:45Z", "2026-03-15T10:15:45+00:00", 0),
+        ("2026-03-15T10:15:45.123456Z", "2026-03-15T10:15:45.123456+00:00", 0),
+        ("2026-03-15T10:15:45+05:30", "2026-03-15T10:15:45+05:30", 19800),
+        ("2026-03-15T10:15:45-08:00", "2026-03-15T10:15:45-08:00", -28800),
+        ("2026-03-15T10:15:45", "2026-03-15T10:15:45", None),
+    ],
+)
+def test_datetimes_keep_their_offset(
+    fixture_client: Path, text: str, iso: str, utc_offset_seconds: int | None
+) -> None:
+    code = f"""
+created = Item.from_dict({{"id": 1, "level": 1, "created": {text!r}}}).created
+offset = created.utcoffset()
+seconds = None if offset is None else offset.total_seconds()
+print(json.dumps({{"iso": created.isoformat(), "offset": seconds}}))
+"""
+    assert run_check(fixture_client, code) == {"iso": iso, "offset": utc_offset_seconds}
+
+
+def test_dates_and_union_members_are_built(fixture_client: Path) -> None:
+    code = """
+item = Item.from_dict({"id": 1, "level": 1, "created": "2026-03-15T10:15:45Z", "day": "2026-03-15",
+                       "when": "2026-03-16T00:00:00Z", "maybe_child": {"name": "m"}, "note": None})
+print(json.dumps({"day": type(item.day).__name__, "when": type(item.when).__name__,
+                  "maybe_child": type(item.maybe_child).__name__, "note": item.note,
+                  "child_name": item.maybe_child.name}))
+"""
+    assert run_check(fixture_client, code) == {
+        "day": "date",
+        "when": "datetime",
+        "maybe_child": "Child",
+        "note": None,
+        "child_name": "m",
+    }
+
+
+def test_from_dict_leaves_its_input_alone(fixture_client: Path) -> None:
+    code = f"""
+import copy
+payload = {FULL_ITEM!r}
+before = copy.deepcopy(payload)
+Page.from_dict({{"count": 1, "results": [payload], "next_page": "kept"}})
+print(json.dumps(payload == before))
+"""
+    assert run_check(fixture_client, code) is True
+
+
+def test_extra_keys_stay_in_additional_properties(fixture_client: Path) -> None:
+    code = f"""
+page = Page.from_dict({{"count": 1, "results": [{FULL_ITEM!r}], "next_page": "kept"}})
+item = page.results[0]
+print(json.dumps({{"page": page.additional_properties, "item": item.additional_keys,
+                  "child": item.child.additional_properties, "round_trip": page.to_dict()["next_page"]}}))
+"""
+    assert run_check(fixture_client, code) == {
+        "page": {"next_page": "kept"},
+        "item": ["unknown_field"],
+        "child": {"nickname": "extra on a child"},
+        "round_trip": "kept",
+    }
+
+
+def test_referenced_models_load_on_first_use_not_on_import(fixture_client: Path) -> None:
+    """Item and Child refer to each other; neither pulls the other in until a model is built."""
+    code = """
+import sys
+loaded_after_import = "cekura_client.models.child" in sys.modules
+from cekura_client.models.child import Child
+item = Item(id=1, created=datetime.datetime(2026, 1, 1), maybe_child=Child(name="n"))
+print(json.dumps({"loaded_after_import": loaded_after_import, "to_dict": item.to_dict()}))
+"""
+    result = run_check(fixture_client, code)
+    assert result["loaded_after_import"] is False
+    assert result["to_dict"] == {"id": 1, "created": "2026-01-01T00:00:00", "level": 3, "score": 1.5,
+                                 "maybe_child": {"name": "n"}}  # fmt: skip
+
+
+def test_to_dict_works_before_any_from_dict(fixture_client: Path) -> None:
+    """`to_dict` alone (no `from_dict` yet) must still find the referenced model for its union check."""
+    code = """
+from cekura_client.models.child import Child
+child = Child(name="c", parent=Item(id=2, created=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)))
+print(json.dumps(child.to_dict()))
+"""
+    assert run_check(fixture_client, code) == {
+        "name": "c",
+        "parent": {"id": 2, "created": "2026-01-01T00:00:00+00:00", "level": 3, "score": 1.5},
+    }
