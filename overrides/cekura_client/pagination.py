@@ -57,15 +57,10 @@ def paginate(
 ) -> Iterator[ItemT]:
     """Every item of `operation` (a `sync_detailed`) for `params`, page after page, at most `max_items`."""
     _check(operation, page_size, max_items, params)
-    page_number: int | None = 1
-    remaining = max_items
-    requested: set[int] = set()
-    while page_number is not None and remaining != 0:
-        requested.add(page_number)
-        page = _page_of(operation(client=client, page=page_number, page_size=page_size, **params))
-        yield from page.results[:remaining]
-        remaining = None if remaining is None else max(remaining - len(page.results), 0)
-        page_number = _next_page_number(page.next_, requested)
+    cursor = _Cursor(max_items)
+    while cursor.page_number is not None:
+        page = _page_of(operation(client=client, page=cursor.page_number, page_size=page_size, **params))
+        yield from cursor.advance(page)
 
 
 async def apaginate(
@@ -78,16 +73,32 @@ async def apaginate(
 ) -> AsyncIterator[ItemT]:
     """`paginate` for an `asyncio_detailed` operation."""
     _check(operation, page_size, max_items, params)
-    page_number: int | None = 1
-    remaining = max_items
-    requested: set[int] = set()
-    while page_number is not None and remaining != 0:
-        requested.add(page_number)
-        page = _page_of(await operation(client=client, page=page_number, page_size=page_size, **params))
-        for item in page.results[:remaining]:
+    cursor = _Cursor(max_items)
+    while cursor.page_number is not None:
+        response = await operation(client=client, page=cursor.page_number, page_size=page_size, **params)
+        page = _page_of(response)
+        for item in cursor.advance(page):
             yield item
-        remaining = None if remaining is None else max(remaining - len(page.results), 0)
-        page_number = _next_page_number(page.next_, requested)
+
+
+class _Cursor:
+    """Where `paginate` and `apaginate` are: the next page to ask for, and how many items may follow."""
+
+    def __init__(self, max_items: int | None) -> None:
+        self.page_number: int | None = 1 if max_items != 0 else None
+        self._remaining = max_items
+        self._requested: set[int] = set()
+
+    def advance(self, page: "Page[ItemT]") -> list[ItemT]:
+        """The items of `page` still wanted; moves to the page its `next` link names, if any."""
+        assert self.page_number is not None
+        self._requested.add(self.page_number)
+        items = page.results[: self._remaining]
+        if self._remaining is not None:
+            self._remaining -= len(items)
+        more = self._remaining is None or self._remaining > 0
+        self.page_number = _next_page_number(page.next_, self._requested) if more else None
+        return items
 
 
 def _check(
