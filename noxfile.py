@@ -56,10 +56,11 @@ def generate(session: nox.Session) -> None:
 
 @nox.session(python=TOOLCHAIN_PYTHON)
 def tests(session: nox.Session) -> None:
-    """Patch (verifying the committed lock reproduces), then run the test suite."""
+    """Patch (verifying the committed lock reproduces), then run the test suite on every core
+    (pytest-xdist); the contract tests run with few examples per operation here."""
     install_group(session, "test")
     ensure_patched(session, locked=True)
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-n", "auto", *session.posargs)
 
 
 @nox.session(python=TOOLCHAIN_PYTHON)
@@ -81,7 +82,7 @@ def contract(session: nox.Session) -> None:
         at = args.index("--base-url")
         env["CEKURA_BASE_URL"] = args[at + 1]
         del args[at : at + 2]
-    session.run("pytest", "tests/contract", *args, env=env)
+    session.run("pytest", "-n", "auto", "tests/contract", *args, env=env)
 
 
 @nox.session(python=TOOLCHAIN_PYTHON)

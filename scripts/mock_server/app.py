@@ -57,7 +57,7 @@ class MockApp:
         assert verdict.operation is not None
         answer = self.book.answer(verdict.operation)
         if answer.has_body and request.method.upper() != "HEAD":
-            await _respond(send, answer.status, answer.body)
+            await _respond(send, answer.status, answer.body, media_type=answer.media_type)
         else:
             await _respond_empty(send, answer.status)
 
@@ -75,11 +75,19 @@ async def _read_body(receive: Receive) -> bytes:
 
 
 async def _respond(
-    send: Send, status: int, body: Any, extra: list[tuple[bytes, bytes]] | None = None
+    send: Send,
+    status: int,
+    body: Any,
+    extra: list[tuple[bytes, bytes]] | None = None,
+    media_type: str = "application/json",
 ) -> None:
-    payload = json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    """Send `body`: JSON text, or as it is when it is bytes (a file of `media_type`)."""
+    if isinstance(body, bytes):
+        payload = body
+    else:
+        payload = json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
     headers = [
-        (b"content-type", b"application/json"),
+        (b"content-type", media_type.encode("latin-1")),
         (b"content-length", str(len(payload)).encode()),
         *(extra or []),
     ]

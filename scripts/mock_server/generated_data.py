@@ -33,21 +33,36 @@ class GeneratedData:
     def __init__(self, index: OpenApiIndex) -> None:
         self.index = index
         self._requests = schemathesis.openapi.from_dict(copy.deepcopy(dict(index.document)))
+        self._requests_by_media_type: dict[str, Any] = {}
         self._responses = schemathesis.openapi.from_dict(_response_document(index))
         self._response_strategies: dict[str, st.SearchStrategy[Any]] = {}
         self._request_strategies: dict[tuple[str, str | None], st.SearchStrategy[Any]] = {}
 
-    def request_operation(self, operation: Operation) -> APIOperation[Any, Any, Any, Any]:
-        return self._requests[operation.path][operation.method.upper()]
+    def request_operation(
+        self, operation: Operation, media_type: str | None = None
+    ) -> APIOperation[Any, Any, Any, Any]:
+        """The schemathesis operation; with `media_type`, one whose only body is that media type's.
+
+        Schemathesis draws the body among all declared media types whatever `media_type` its
+        `as_strategy` is given (that only sets the Content-Type header), so each media type gets a
+        document of its own, built on first use.
+        """
+        schema = self._requests
+        if media_type is not None:
+            if media_type not in self._requests_by_media_type:
+                document = _with_one_media_type(self.index.document, media_type)
+                self._requests_by_media_type[media_type] = schemathesis.openapi.from_dict(document)
+            schema = self._requests_by_media_type[media_type]
+        return schema[operation.path][operation.method.upper()]
 
     def request(self, operation: Operation, media_type: str | None) -> st.SearchStrategy[Any]:
         """Cases (`path_parameters`, `query`, `headers`, `body`) with a body of `media_type`."""
         key = (operation.operation_id, media_type)
         strategy = self._request_strategies.get(key)
         if strategy is None:
-            strategy = self._request_strategies[key] = self.request_operation(operation).as_strategy(
-                media_type=media_type
-            )
+            strategy = self._request_strategies[key] = self.request_operation(
+                operation, media_type
+            ).as_strategy(media_type=media_type)
         return strategy
 
     def response_body(self, schema: Schema) -> st.SearchStrategy[Any]:
@@ -73,6 +88,17 @@ def draw_one(strategy: st.SearchStrategy[Any], seed_value: int) -> Any:
     run: Callable[[], None] = capture
     run()
     return drawn[0]
+
+
+def _with_one_media_type(document: Mapping[str, Any], media_type: str) -> dict[str, Any]:
+    """A copy of `document` where each request body that declares `media_type` declares only it."""
+    result = copy.deepcopy(dict(document))
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            content = operation.get("requestBody", {}).get("content") if isinstance(operation, dict) else None
+            if isinstance(content, dict) and media_type in content:
+                operation["requestBody"]["content"] = {media_type: content[media_type]}
+    return result
 
 
 def _response_path(pointer: str) -> str:

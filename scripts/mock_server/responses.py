@@ -1,6 +1,7 @@
 """What the mock answers for an accepted request: the operation's success response, schema-valid.
 
-A valid example from the spec is served as it is (it shows what the API really sends); otherwise a
+A body of another media type than JSON (a file) is a few bytes of that type. A valid example from
+the spec is served as it is (it shows what the API really sends); otherwise a
 body is generated from the schema, from the server's seed and the operation, so one seed always
 gives the same answers. Bodies are built on first use and kept.
 """
@@ -16,8 +17,9 @@ from .openapi_index import OpenApiIndex, Operation
 @dataclass(frozen=True)
 class Answer:
     status: int
-    body: Any  # JSON value; None: no body
+    body: Any  # JSON value, or bytes for a body of another media type; None: no body
     has_body: bool
+    media_type: str = "application/json"
 
 
 class ResponseBook:
@@ -44,6 +46,9 @@ class ResponseBook:
     def _build(self, operation: Operation) -> Answer:
         response = operation.success()
         status = int(response.status) if response.status.isdigit() else 200
+        if response.schema is None and response.media_types:  # a file: bytes, the same for one seed
+            content = f"mock file of {operation.operation_id}, seed {self.seed}\n".encode()
+            return Answer(status, content, has_body=True, media_type=response.media_types[0])
         if response.schema is None:
             return Answer(status, None, has_body=False)
         valid = [e for e in response.examples if not self.index.errors(response.schema, e)]
