@@ -10,7 +10,7 @@ from typing import Any
 
 from .generated_data import GeneratedData
 from .openapi_index import OpenApiIndex
-from .request_check import HttpRequest, check_request
+from .request_check import HttpRequest, Verdict, check_request
 from .responses import ResponseBook
 
 Scope = MutableMapping[str, Any]
@@ -52,7 +52,7 @@ class MockApp:
                 if verdict.status == 405
                 else []
             )
-            await _respond(send, verdict.status, verdict.body, extra)
+            await _respond(send, verdict.status, self._documented_error(verdict), extra)
             return
         assert verdict.operation is not None
         answer = self.book.answer(verdict.operation)
@@ -60,6 +60,18 @@ class MockApp:
             await _respond(send, answer.status, answer.body, media_type=answer.media_type)
         else:
             await _respond_empty(send, answer.status)
+
+
+    def _documented_error(self, verdict: Verdict) -> Any:
+        """DRF's error body, or `{"detail": ...}` where the operation documents that shape for the status
+        (a view that raises its own errors, such as the auto-fetch ones)."""
+        documented = verdict.operation.response(str(verdict.status)) if verdict.operation else None
+        if documented is None or documented.schema is None:
+            return verdict.body
+        if not self.index.errors(documented.schema, verdict.body):
+            return verdict.body
+        detail = {"detail": "; ".join(f"{k}: {v}" for k, v in verdict.body.items())}
+        return detail if not self.index.errors(documented.schema, detail) else verdict.body
 
 
 async def _read_body(receive: Receive) -> bytes:
