@@ -61,7 +61,6 @@ class MockApp:
         else:
             await _respond_empty(send, answer.status)
 
-
     def _documented_error(self, verdict: Verdict) -> Any:
         """DRF's error body, or `{"detail": ...}` where the operation documents that shape for the status
         (a view that raises its own errors, such as the auto-fetch ones)."""

@@ -129,14 +129,20 @@ class OpenApiIndex:
     def match(self, method: str, path: str) -> tuple[Operation | None, dict[str, str], list[str]]:
         """The operation for `method` and `path`, its raw path parameters, and the methods `path` allows.
 
-        A literal segment wins over a template (`/scenarios/run/` over `/scenarios/{id}/`).
+        A literal segment wins over a template (`/scenarios/run/` over `/scenarios/{id}/`), and the
+        most specific path that matches decides alone, as the first matching URL pattern does in
+        Django: another method on it is a 405 that allows only that path's methods.
         """
         allowed: list[str] = []
         found: tuple[Operation, dict[str, str]] | None = None
+        decided_by: str | None = None
         for operation in self._by_specificity:
+            if decided_by is not None and operation.path != decided_by:
+                continue
             matched = operation.route.fullmatch(path)
             if matched is None:
                 continue
+            decided_by = operation.path
             if operation.method not in allowed:
                 allowed.append(operation.method)
             if found is None and operation.method == method.lower():

@@ -55,6 +55,11 @@ def test_mock_answers_unknown_routes_and_methods_as_drf(mock_server: RunningMock
     wrong_method = httpx.put(mock_server.base_url + "/dashboards/dashboards/", headers=headers)
     assert wrong_method.status_code == 405
     assert wrong_method.headers["allow"] == "GET, POST"
+    action = httpx.patch(  # a literal route also matched by `{id}/` decides alone, as in Django
+        mock_server.base_url + "/observability/v1/call-logs-external/create_scenarios/", headers=headers
+    )
+    assert action.status_code == 405
+    assert action.headers["allow"] == "POST"
     wrong_type = httpx.post(
         mock_server.base_url + "/dashboards/dashboards/",
         content=b"x",
