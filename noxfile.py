@@ -56,10 +56,42 @@ def generate(session: nox.Session) -> None:
 
 @nox.session(python=TOOLCHAIN_PYTHON)
 def tests(session: nox.Session) -> None:
-    """Patch (verifying the committed lock reproduces), then run the test suite."""
+    """Patch (verifying the committed lock reproduces), then run the test suite on every core
+    (pytest-xdist); the contract tests run with few examples per operation here."""
     install_group(session, "test")
     ensure_patched(session, locked=True)
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-n", "auto", *session.posargs)
+
+
+@nox.session(python=TOOLCHAIN_PYTHON)
+def contract(session: nox.Session) -> None:
+    """The contract tests in full (many examples per operation), `schemathesis run` against the mock
+    included; writes reports/contract-report.md.
+
+    `nox -s contract -- --live [--base-url URL]` also calls the real API's read-only operations with
+    CEKURA_API_KEY and reports where its responses drift from the spec. Other arguments go to pytest.
+    """
+    install_group(session, "test")
+    ensure_patched(session, locked=True)
+    args = list(session.posargs)
+    env = {"CEKURA_CONTRACT_PROFILE": "full"}
+    if "--live" in args:
+        args.remove("--live")
+        env["CEKURA_CONTRACT_LIVE"] = "1"
+    if "--base-url" in args:
+        at = args.index("--base-url")
+        env["CEKURA_BASE_URL"] = args[at + 1]
+        del args[at : at + 2]
+    session.run("pytest", "-n", "auto", "tests/contract", *args, env=env)
+
+
+@nox.session(python=TOOLCHAIN_PYTHON)
+def mock(session: nox.Session) -> None:
+    """Serve the mock Cekura API on loopback: `nox -s mock -- [--port 4010] [--seed 0] [--api-key KEY]`."""
+    install_group(session, "contract")
+    install_group(session, "toolchain")
+    ensure_patched(session, locked=False)
+    session.run("python", "-m", "scripts.mock_server", *session.posargs)
 
 
 @nox.session(python=TOOLCHAIN_PYTHON)

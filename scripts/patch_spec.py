@@ -28,6 +28,7 @@ from scripts.normalizers import (
     prune_unreferenced,
     resource_tags,
     strip_vendor_extensions,
+    write_only_not_required,
 )
 from scripts.openapi_document import iter_operations
 from scripts.overlay import apply_overlay, load_overlay
@@ -38,6 +39,7 @@ Normalizer = Callable[[dict[str, Any]], list[str]]
 NORMALIZERS: tuple[tuple[str, Normalizer], ...] = (
     ("strip_vendor_extensions", strip_vendor_extensions.normalize),
     ("dedupe_type_lists", dedupe_type_lists.normalize),
+    ("write_only_not_required", write_only_not_required.normalize),
     ("prune_unreferenced", prune_unreferenced.normalize),
     ("operation_names", operation_names.normalize),
     ("resource_tags", resource_tags.normalize),

@@ -16,6 +16,12 @@ from scripts.generate_client import build_client
 sys.path.insert(0, str(paths.ROOT / "overrides" / "cekura_client"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from contract import report_plugin  # imported here: the contract tests' own modules load lazily
+
+    config.pluginmanager.register(report_plugin, "contract-report")
+
+
 @pytest.fixture(scope="session")
 def mirror() -> Path:
     path = mirror_dir()

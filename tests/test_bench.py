@@ -4,6 +4,7 @@ Nothing here times anything: samplers return fixed numbers, and the page is chec
 patched document's schema with a real validator.
 """
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,9 +12,20 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from scripts.bench.regeneration import (
+    BARE_PATCHED,
+    BARE_UPSTREAM,
+    FULL,
+    locked_upstream_document,
+    size_section,
+    skipped_by_generator,
+)
 from scripts.bench.report import Goal, Section, markdown
 from scripts.bench.sample_page import build_page, list_response_schema, resolve
 from scripts.bench.timing import Samples, round_robin
+from scripts.errors import ToolchainError
+from scripts.jsonio import sha256_hex
+from scripts.lock import Lock, LockedFile
 
 DOCUMENT_URI = "urn:bench:openapi-document"
 
@@ -89,3 +101,51 @@ def test_markdown_shows_goals_and_tables() -> None:
     assert "| import vs httpx | 1.55x | 2x | yes |" in text
     assert "| no-op regeneration | 2.5 s | 2 s | no |" in text
     assert "| json.loads | 0.596 |" in text
+
+
+def write_spec_layout(root: Path, cached: bytes, locked: bytes) -> tuple[Path, Path, Path]:
+    """A sources file declaring one document, a lock of `locked`, and a cache holding `cached`."""
+    sources, lock, cache = root / "sources.yaml", root / "lock.json", root / "upstream"
+    sources.write_text("document:\n  url: https://example.test/openapi.json\n  file: openapi.json\n")
+    entry = LockedFile(
+        url="https://example.test/openapi.json",
+        sha256=sha256_hex(locked),
+        size=len(locked),
+        fetched="2026-01-01",
+    )
+    lock.write_bytes(Lock(sources={"openapi.json": entry}).to_json())
+    cache.mkdir()
+    (cache / "openapi.json").write_bytes(cached)
+    return sources, lock, cache
+
+
+def test_bare_baseline_reads_the_locked_upstream_document(tmp_path: Path) -> None:
+    sources, lock, cache = write_spec_layout(tmp_path, b'{"openapi": "3.1.0"}', b'{"openapi": "3.1.0"}')
+    assert locked_upstream_document(sources, lock, cache) == cache / "openapi.json"
+
+
+def test_bare_baseline_refuses_an_upstream_document_that_is_not_the_locked_one(tmp_path: Path) -> None:
+    sources, lock, cache = write_spec_layout(tmp_path, b'{"openapi": "3.1.1"}', b'{"openapi": "3.1.0"}')
+    with pytest.raises(ToolchainError, match=r"does not match spec/lock\.json; run `nox -s fetch`"):
+        locked_upstream_document(sources, lock, cache)
+
+
+def test_skipped_counts_the_generator_warnings_for_operations_and_schemas() -> None:
+    output = (
+        "Generating /tmp/out\n"
+        "Warning(s) encountered while generating. Client was generated, but some pieces may be missing\n\n"
+        "WARNING parsing POST /v1/a/cancel/ within test_framework. Endpoint will not be generated.\n\n"
+        "Invalid content type\n\n"
+        "WARNING parsing POST /v1/b/cancel/ within test_framework. Endpoint will not be generated.\n\n"
+        "Unable to parse schema /components/schemas/BlandConfig\n\n"
+        "Unable to parse this part of your OpenAPI document: : Attempted to generate duplicate models\n"
+    )
+    assert skipped_by_generator(output) == (2, 1)
+    assert skipped_by_generator("Generating /tmp/out\n") == (0, 0)
+
+
+def test_size_rows_compare_every_package_with_both_bare_outputs() -> None:
+    section = size_section({FULL: (600, 10), BARE_UPSTREAM: (1000, 20), BARE_PATCHED: (800, 16)})
+    assert [row["bytes vs bare upstream"] for row in section.rows] == [0.6, 1.0, 0.8]
+    assert [row["bytes vs bare patched"] for row in section.rows] == [0.75, 1.25, 1.0]
+    assert "baseline" in str(section.rows[1]["package"]) and "informative" in str(section.rows[2]["package"])

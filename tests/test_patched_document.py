@@ -9,7 +9,7 @@ from mirror import load_api_key_document
 
 from scripts import paths
 from scripts.check_examples import find_example_violations
-from scripts.openapi_document import iter_operations
+from scripts.openapi_document import iter_operations, referenced_components
 from scripts.validate_spec import validator_errors
 
 RUN_STATUS = ["pending", "running", "completed", "failed"]
@@ -88,3 +88,27 @@ def test_the_report_lists_every_overlay(patched_document: dict[str, Any]) -> Non
     report = paths.PATCH_REPORT.read_text("utf-8")
     for overlay in sorted(paths.OVERLAYS_DIR.glob("*.yaml")):
         assert overlay.name in report
+
+
+def test_every_operation_declares_the_validation_error(patched_document: dict[str, Any]) -> None:
+    missing = [
+        op["operationId"] for op in operations(patched_document).values() if "400" not in op["responses"]
+    ]
+    assert missing == []
+
+
+def test_no_response_requires_a_write_only_property(patched_document: dict[str, Any]) -> None:
+    responses = [op["responses"] for op in operations(patched_document).values()]
+    schemas = patched_document["components"]["schemas"]
+    in_responses = [
+        name for section, name in referenced_components(patched_document, responses) if section == "schemas"
+    ]
+    offending = [
+        f"{name}.{field}"
+        for name in in_responses
+        for field in schemas[name].get("required", [])
+        if schemas[name].get("properties", {}).get(field, {}).get("writeOnly")
+    ]
+    assert offending == []
+    request_only = schemas["ImportTwilioNumber"]
+    assert "twilio_auth_token" in request_only["required"]  # a request still has to send it

@@ -232,6 +232,29 @@ def test_every_operation_builds_a_request_in_each_declared_media_type(
     assert len(refused) < (declared[FORM] + declared[MULTIPART]) / 10, refused
 
 
+def test_body_formats_follow_the_declared_media_types_in_order(operations: dict[str, Operation]) -> None:
+    for operation in operations.values():
+        declared = list(operation.spec.get("requestBody", {}).get("content", {}))
+        formats = getattr(operation.module, "_BODY_FORMATS", ())
+        assert [f.media_type for f in formats] == declared, operation.operation_id
+
+
+def test_an_optional_body_left_unset_sends_no_body(operations: dict[str, Operation]) -> None:
+    optional = [
+        operation
+        for operation in operations.values()
+        if getattr(operation.module, "_BODY_FORMATS", ())
+        and not operation.spec["requestBody"].get("required", False)
+    ]
+    assert optional
+    http = httpx.Client(base_url="http://127.0.0.1:9")
+    for operation in optional:
+        get_kwargs = operation.module._get_kwargs
+        request = http.build_request(**get_kwargs(**required_arguments(get_kwargs)))
+        assert "Content-Type" not in request.headers and request.read() == b"", operation.operation_id
+    http.close()
+
+
 def test_the_default_media_type_is_json_unless_the_body_holds_a_file(
     operations: dict[str, Operation], components: dict[str, Any]
 ) -> None:

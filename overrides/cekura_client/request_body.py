@@ -5,7 +5,8 @@ Why this exists: most Cekura operations declare one schema for `application/json
 chain of `isinstance` checks that all match, so every call went out as multipart with a hard-coded
 `boundary=+++` that does not match the body httpx writes (upstream issue #1276; pull request #1426
 proposes a `body_content_type` parameter). The endpoint template calls `encode_body` instead, with
-the operation's `BodyFormat`s; a spec patch cannot change how a client encodes. Delete this module
+the operation's `BodyFormat`s (built with `body_formats`), through `add_body`; a spec patch cannot
+change how a client encodes. Delete this module
 when the generator takes a media type per call and encodes forms as Django REST framework reads them.
 
 The choice, when the caller passes no `body_content_type`: multipart if the body holds a file,
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cekura_client.form_encoding import encode_form, encode_multipart, is_file
+from cekura_client.types import Unset
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -46,6 +48,13 @@ class BodyFormat:
         return f"list[{self.model.__name__}]" if self.many else self.model.__name__
 
 
+def body_formats(
+    model: type[Any], *media_types: str, many: bool = False, json_fields: tuple[str, ...] = ()
+) -> tuple[BodyFormat, ...]:
+    """One `BodyFormat` per media type for one body type: most operations declare one for all three."""
+    return tuple(BodyFormat(media_type, model, many, json_fields) for media_type in media_types)
+
+
 @dataclass(frozen=True, slots=True)
 class EncodedBody:
     """httpx keyword arguments (`json`, `data`, `files` or `content`) and the Content-Type to send.
@@ -56,6 +65,25 @@ class EncodedBody:
 
     arguments: dict[str, Any]
     content_type: str | None
+
+
+def add_body(
+    request: dict[str, Any],
+    headers: dict[str, Any],
+    body: Any,
+    body_content_type: str | None,
+    formats: Sequence[BodyFormat],
+) -> None:
+    """Add the encoded `body` to httpx's `request` arguments and its Content-Type to `headers`.
+
+    An optional body left `UNSET` adds nothing: the request goes without one.
+    """
+    if isinstance(body, Unset):
+        return
+    encoded = encode_body(body, body_content_type, formats)
+    request.update(encoded.arguments)
+    if encoded.content_type is not None:
+        headers["Content-Type"] = encoded.content_type
 
 
 def encode_body(body: Any, body_content_type: str | None, formats: Sequence[BodyFormat]) -> EncodedBody:

@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> tuple[dict[str, object], list[Section], lis
     goals: list[Goal] = []
     with tempfile.TemporaryDirectory(prefix="cekura-bench-") as tmp:
         workdir = Path(tmp)
-        print("bench: regeneration (full pipeline, no-op, bare generator)...", flush=True)
+        print("bench: regeneration (full pipeline, no-op, bare generator on two documents)...", flush=True)
         regen, regen_sections, regen_goals = regeneration.measure(workdir, args.regeneration_rounds)
         sections += regen_sections
         goals += regen_goals

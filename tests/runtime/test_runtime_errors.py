@@ -44,7 +44,9 @@ def test_raise_for_status_maps_a_detailed_response(cekura: ModuleType, client_fo
         replies(Reply(404, {"detail": "No CriticalMetricCategory matches the given query."}))
     ) as server:
         response = call("sync", operation("retrieve"), client=client_for(server.url), id=5)
-    assert response.parsed is None
+    assert (
+        response.parsed.detail == "No CriticalMetricCategory matches the given query."
+    )  # the documented 404
     with pytest.raises(cekura.NotFoundError, match=r"^404 Not Found: No CriticalMetricCategory matches"):
         cekura.raise_for_status(response)
 

@@ -1,0 +1,1 @@
+"""Contract tests: the generated client and the mock server against the patched OpenAPI document."""

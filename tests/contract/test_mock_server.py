@@ -1,0 +1,150 @@
+"""The mock Cekura server: DRF-shaped refusals, seeded answers, and both clients end to end over loopback."""
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import Phase, find, settings
+from hypothesis.errors import NoSuchExample
+
+from contract import spec
+from contract.arguments import Unconvertible, call_arguments
+from contract.report import Cell
+from contract.spec import MOCK_API_KEY
+from scripts.mock_server.app import MockApp
+from scripts.mock_server.openapi_index import Operation
+from scripts.mock_server.serve import RunningMock, running_mock
+
+KEY_HEADER = "X-CEKURA-API-KEY"
+
+
+def test_mock_refuses_a_request_without_the_api_key(mock_server: RunningMock) -> None:
+    with httpx.Client(base_url=mock_server.base_url) as client:
+        for operation in spec.operations():
+            path = operation.path.replace("{", "").replace("}", "")  # any non-empty segment routes
+            response = client.request(operation.method, path)
+            assert response.status_code == 401, operation.label
+            assert response.json() == {"detail": "Authentication credentials were not provided."}
+
+
+def test_mock_refuses_an_unknown_api_key(mock_server: RunningMock) -> None:
+    response = httpx.get(
+        mock_server.base_url + "/dashboards/dashboards/", headers={KEY_HEADER: "not-the-key"}
+    )
+    assert response.status_code == 401
+    assert list(response.json()) == ["detail"]
+
+
+def test_mock_answers_invalid_input_with_drf_field_errors(mock_server: RunningMock) -> None:
+    headers = {KEY_HEADER: MOCK_API_KEY}
+    query = httpx.get(mock_server.base_url + "/observability/v1/call-logs/?page=first", headers=headers)
+    assert query.status_code == 400
+    assert query.json() == {"page": ["A valid integer is required."]}
+    body = httpx.post(mock_server.base_url + "/dashboards/dashboards/", json={"name": 5}, headers=headers)
+    assert body.status_code == 400
+    assert body.json() == {"name": ["Not a valid string."]}
+    missing = httpx.post(mock_server.base_url + "/dashboards/widgets/bulk_data/", json={}, headers=headers)
+    assert missing.status_code == 400
+    assert missing.json() == {"widget_ids": ["This field is required."]}
+
+
+def test_mock_answers_unknown_routes_and_methods_as_drf(mock_server: RunningMock) -> None:
+    headers = {KEY_HEADER: MOCK_API_KEY}
+    assert httpx.get(mock_server.base_url + "/no/such/path/", headers=headers).status_code == 404
+    wrong_method = httpx.put(mock_server.base_url + "/dashboards/dashboards/", headers=headers)
+    assert wrong_method.status_code == 405
+    assert wrong_method.headers["allow"] == "GET, POST"
+    action = httpx.patch(  # a literal route also matched by `{id}/` decides alone, as in Django
+        mock_server.base_url + "/observability/v1/call-logs-external/create_scenarios/", headers=headers
+    )
+    assert action.status_code == 405
+    assert action.headers["allow"] == "POST"
+    wrong_type = httpx.post(
+        mock_server.base_url + "/dashboards/dashboards/",
+        content=b"x",
+        headers={**headers, "content-type": "text/csv"},
+    )
+    assert wrong_type.status_code == 415
+
+
+def test_mock_answers_are_seeded() -> None:
+    """The same seed gives the same bodies; the bodies are valid for their schema."""
+    operation = spec.index().by_operation_id["dashboards_retrieve"]
+    success = operation.success()
+    assert success.schema is not None
+    bodies = []
+    for seed in (7, 7):
+        with running_mock(MockApp(spec.index(), seed=seed)) as server:
+            response = httpx.get(server.base_url + "/dashboards/dashboards/3/", headers={KEY_HEADER: "any"})
+            assert response.status_code == int(success.status)
+            bodies.append(response.json())
+    assert bodies[0] == bodies[1]
+    assert spec.index().errors(success.schema, bodies[0]) == []
+
+
+def _cells() -> list[Cell]:
+    return [Cell(op.operation_id, op.label, "mock end to end", "sync and async") for op in spec.operations()]
+
+
+@pytest.mark.parametrize("cell", _cells(), ids=str)
+def test_clients_against_the_mock(cell: Cell, mock_server: RunningMock, client_package: Any) -> None:
+    """Each operation, called with valid arguments by the sync and the async client, gets its documented
+    success response, parsed."""
+    from cekura_client import AuthenticatedClient
+
+    operation = spec.index().by_operation_id[cell.operation_id]
+    module = spec.endpoint_module(operation)
+    arguments = _valid_arguments(operation, module)
+    success = operation.success()
+
+    def client() -> Any:
+        return AuthenticatedClient(
+            base_url=mock_server.base_url, token=MOCK_API_KEY, prefix="", auth_header_name=KEY_HEADER
+        )
+
+    with client() as sync_client:
+        result = module.sync_detailed(client=sync_client, **arguments)
+    assert result.status_code == int(success.status), result.content[:300]
+
+    async def call_async() -> Any:
+        async with client() as async_client:
+            return await module.asyncio_detailed(client=async_client, **arguments)
+
+    async_result = asyncio.run(call_async())
+    assert async_result.status_code == int(success.status), async_result.content[:300]
+    assert async_result.content == result.content  # the mock answers one body per operation and seed
+    if success.schema is not None:
+        assert result.parsed is not None and async_result.parsed is not None
+
+
+def _valid_arguments(operation: Operation, module: Any) -> dict[str, Any]:
+    """Arguments from the first generated case whose body (or none) is representable in Python and
+    sendable in the operation's first media type (a form cannot send a required empty list, as
+    documented); the same on every run."""
+    media_type = next(iter(operation.bodies), None)
+
+    def arguments(case: Any) -> dict[str, Any] | None:
+        try:
+            found = call_arguments(module.sync_detailed, operation, case, media_type)
+            module._get_kwargs(**found)
+        except Unconvertible:
+            return None
+        except ValueError as error:
+            if "body_content_type=" not in str(error):
+                raise
+            return None
+        return found
+
+    search = settings(database=None, derandomize=True, max_examples=50, phases=[Phase.generate])
+    try:
+        case = find(
+            spec.generated().request(operation, media_type),
+            lambda c: arguments(c) is not None,
+            settings=search,
+        )
+    except NoSuchExample:
+        pytest.fail(f"no representable, sendable arguments for {operation.label} in 50 examples")
+    found = arguments(case)
+    assert found is not None
+    return found

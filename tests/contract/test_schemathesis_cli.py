@@ -1,0 +1,39 @@
+"""`schemathesis run` (its CLI, default checks) against the running mock: the mock keeps the contract it
+enforces. The quick profile runs one example per operation in the fuzzing phase; the full one runs
+every phase schemathesis has by default."""
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from contract import spec
+from scripts import paths
+from scripts.mock_server.serve import RunningMock
+
+QUICK = ["--phases", "fuzzing", "--max-examples", "1"]
+FULL = ["--max-examples", "10"]
+
+
+def test_schemathesis_run_passes_against_the_mock(mock_server: RunningMock) -> None:
+    with tempfile.TemporaryDirectory() as reports:
+        command = [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "run",
+            str(paths.PATCHED_DOCUMENT),
+            "--url",
+            mock_server.base_url,
+            "--header",
+            f"X-CEKURA-API-KEY: {spec.MOCK_API_KEY}",
+            "--seed",
+            "1",
+            "--no-color",
+            "--report-dir",
+            reports,
+            *(FULL if spec.PROFILE == "full" else QUICK),
+        ]
+        run = subprocess.run(command, capture_output=True, text=True, cwd=Path(reports), check=False)
+    summary = run.stdout[run.stdout.rfind("SUMMARY") :] if "SUMMARY" in run.stdout else run.stdout[-3000:]
+    assert run.returncode == 0, f"schemathesis run failed:\n{summary}\n{run.stderr[-2000:]}"
