@@ -24,6 +24,7 @@ from uuid import UUID
 
 import httpx
 import pytest
+from contract.arguments import name_files
 from drf_server import register, serve
 from spec_serializers import SerializerFactory
 from spec_values import minimal_value
@@ -161,19 +162,6 @@ def required_arguments(function: Any) -> dict[str, Any]:
         for name, parameter in inspect.signature(function).parameters.items()
         if parameter.default is inspect.Parameter.empty and name not in ("body", "client")
     }
-
-
-def name_files(value: Any) -> Any:
-    """Give every generated `File` in a model a file name (`from_dict` makes them nameless)."""
-    if hasattr(value, "payload") and hasattr(value, "file_name"):
-        value.file_name = value.file_name or "upload.bin"
-    elif isinstance(value, list):
-        for item in value:
-            name_files(item)
-    elif hasattr(value, "__attrs_attrs__"):
-        for attribute in value.__attrs_attrs__:
-            name_files(getattr(value, attribute.name))
-    return value
 
 
 def minimal_body(operation: Operation, body_format: Any, components: dict[str, Any]) -> Any:
