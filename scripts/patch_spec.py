@@ -24,6 +24,7 @@ from scripts.lock import Lock, cache_problem, read_lock
 from scripts.normalizers import (
     dedupe_type_lists,
     hoist_inline_schemas,
+    one_of_with_any_member,
     operation_names,
     prune_unreferenced,
     resource_tags,
@@ -39,6 +40,7 @@ Normalizer = Callable[[dict[str, Any]], list[str]]
 NORMALIZERS: tuple[tuple[str, Normalizer], ...] = (
     ("strip_vendor_extensions", strip_vendor_extensions.normalize),
     ("dedupe_type_lists", dedupe_type_lists.normalize),
+    ("one_of_with_any_member", one_of_with_any_member.normalize),
     ("write_only_not_required", write_only_not_required.normalize),
     ("prune_unreferenced", prune_unreferenced.normalize),
     ("operation_names", operation_names.normalize),

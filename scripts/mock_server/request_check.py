@@ -126,8 +126,8 @@ def _read_parameter(
         values = query.get(parameter.name)
         if values is None:
             return False, None
-        if not parameter.explode:
-            values = values[-1].split(",")
+        if not parameter.explode:  # `k=1,2`; `k=` is the empty list (django-filter's CSV fields agree)
+            values = values[-1].split(",") if values[-1] else []
         items = index.resolve(schema.get("items", {}))
         return True, [coerce(index, items, v) for v in values]
     if "object" in json_types(index, schema) and parameter.explode:

@@ -49,6 +49,17 @@ def test_mock_answers_invalid_input_with_drf_field_errors(mock_server: RunningMo
     assert missing.json() == {"widget_ids": ["This field is required."]}
 
 
+def test_mock_reads_an_empty_comma_separated_list_as_empty(mock_server: RunningMock) -> None:
+    """`k=` is the empty list for a `style: form, explode: false` array, as django-filter reads it."""
+    runs = mock_server.base_url + "/test_framework/v1/runs/"
+    headers = {KEY_HEADER: MOCK_API_KEY}
+    empty = httpx.get(runs, params={"personality__id__in": ""}, headers=headers)
+    assert empty.status_code == 200, empty.text[:300]
+    wrong = httpx.get(runs, params={"personality__id__in": "1,x"}, headers=headers)
+    assert wrong.status_code == 400
+    assert wrong.json() == {"personality__id__in": {"1": ["A valid integer is required."]}}
+
+
 def test_mock_answers_unknown_routes_and_methods_as_drf(mock_server: RunningMock) -> None:
     headers = {KEY_HEADER: MOCK_API_KEY}
     assert httpx.get(mock_server.base_url + "/no/such/path/", headers=headers).status_code == 404

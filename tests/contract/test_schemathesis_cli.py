@@ -1,7 +1,9 @@
 """`schemathesis run` (its CLI, default checks) against the running mock: the mock keeps the contract it
 enforces. The quick profile runs one example per operation in the fuzzing phase; the full one runs
-every phase schemathesis has by default."""
+every phase schemathesis has by default. `schemathesis_hooks` sends JSON where an operation takes it
+as well as forms (its docstring says why)."""
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -13,6 +15,7 @@ from scripts.mock_server.serve import RunningMock
 
 QUICK = ["--phases", "fuzzing", "--max-examples", "1"]
 FULL = ["--max-examples", "10"]
+TESTS_DIR = str(Path(__file__).resolve().parent.parent)
 
 
 def test_schemathesis_run_passes_against_the_mock(mock_server: RunningMock) -> None:
@@ -34,6 +37,10 @@ def test_schemathesis_run_passes_against_the_mock(mock_server: RunningMock) -> N
             reports,
             *(FULL if spec.PROFILE == "full" else QUICK),
         ]
-        run = subprocess.run(command, capture_output=True, text=True, cwd=Path(reports), check=False)
+        hooks = {"SCHEMATHESIS_HOOKS": "contract.schemathesis_hooks", "PYTHONPATH": TESTS_DIR}
+        environment = {**os.environ, **hooks}
+        run = subprocess.run(
+            command, capture_output=True, text=True, cwd=Path(reports), env=environment, check=False
+        )
     summary = run.stdout[run.stdout.rfind("SUMMARY") :] if "SUMMARY" in run.stdout else run.stdout[-3000:]
     assert run.returncode == 0, f"schemathesis run failed:\n{summary}\n{run.stderr[-2000:]}"
