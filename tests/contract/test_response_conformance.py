@@ -141,6 +141,20 @@ def client(client_package: Any) -> Any:
     return Client(base_url="https://api.cekura.invalid")
 
 
+def _build(module: Any, client: Any, response: httpx.Response) -> Any:
+    """What the endpoint module returns for `response` (`sync_detailed`, after the request)."""
+    from cekura_client.response_body import build_response
+
+    return build_response(client, response, module._PARSERS)
+
+
+def _parse(module: Any, client: Any, response: httpx.Response) -> Any:
+    """The endpoint module's parsed body of `response` (the `parsed` of `sync_detailed`)."""
+    from cekura_client.response_body import parse_response
+
+    return parse_response(client, response, module._PARSERS)
+
+
 @pytest.mark.parametrize("cell", _response_cells(), ids=str)
 def test_client_parses_documented_response(cell: Cell, client: Any) -> None:
     operation, response = _documented(cell.operation_id, cell.variant)
@@ -149,12 +163,12 @@ def test_client_parses_documented_response(cell: Cell, client: Any) -> None:
     if response.schema is None and response.media_types:  # a file: the client hands back its bytes
         content = b"\x00file\xffbytes\n"
         answer = httpx.Response(status, content=content, headers={"content-type": response.media_types[0]})
-        built = module._build_response(client=client, response=answer)
+        built = _build(module, client, answer)
         assert built.parsed is not None, f"a {response.media_types[0]} body parsed as None"
         assert built.parsed.payload.read() == content
         return
     if response.schema is None:
-        built = module._build_response(client=client, response=httpx.Response(status))
+        built = _build(module, client, httpx.Response(status))
         assert built.status_code == status
         assert built.parsed is None, f"a response without a JSON body parsed as {built.parsed!r}"
         return
@@ -165,7 +179,7 @@ def test_client_parses_documented_response(cell: Cell, client: Any) -> None:
     @spec.CONTRACT_SETTINGS
     @given(body=bodies)
     def round_trip(body: Any) -> None:
-        parsed = module._parse_response(client=client, response=httpx.Response(status, json=body))
+        parsed = _parse(module, client, httpx.Response(status, json=body))
         _assert_documented_type(response, parsed)
         back = to_json(parsed)
         assert same_json(back, body), first_difference(back, body)
@@ -185,7 +199,7 @@ def test_client_handles_malformed_response(cell: Cell, client: Any) -> None:
     field, mutated = _violations(response)[kind](body)
 
     def parse() -> Any:
-        return module._parse_response(client=client, response=httpx.Response(int(status), json=mutated))
+        return _parse(module, client, httpx.Response(int(status), json=mutated))
 
     if kind == "extra field":
         parsed = parse()

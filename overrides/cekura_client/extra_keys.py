@@ -1,0 +1,36 @@
+"""The dict-like access to a model's `additional_properties`, shared by every generated model.
+
+Why this exists: openapi-python-client 0.29.1 writes the same five members (`additional_keys` and
+the `[]`, `del` and `in` operators) into each model that keeps unknown keys, about 220,000 bytes
+over the package; the model template makes such a model inherit them from `ExtraKeys` instead.
+A spec patch cannot change generated code. Delete this module when the generator shares them.
+"""
+
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+
+class ExtraKeys(Generic[V]):
+    """`model[key]`, `key in model`, `del model[key]`: the keys the model's schema does not list."""
+
+    # No instance dict: the attrs models that inherit this are slotted.
+    __slots__ = ()
+
+    additional_properties: dict[str, V]
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> V:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: V) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,82 @@
+"""Parse a response body with the operation's table of parsers, one per documented status.
+
+Why this exists: openapi-python-client 0.29.1 writes a `_parse_response` (one `if` per status, the
+error handling) and an identical `_build_response` into each of the 817 endpoint modules: about a
+million bytes of the package. The endpoint template writes a table instead (`_PARSERS`), and the
+endpoint calls `build_response`, which keeps the generated behaviour: a documented body that does
+not match its schema raises `MalformedResponseError`, an undocumented status raises
+`UnexpectedStatus` when `Client.raise_on_unexpected_status` is set and is otherwise parsed as None.
+A spec patch cannot change generated code. Delete this module when the generator shares the
+parsing between endpoints.
+
+A table maps a status (`200`), a range (`"4XX"`) or `"default"` to, in this order of precedence:
+
+- a callable applied to the decoded JSON body, usually a model's `from_dict`;
+- a `FromResponse`: the generator's code for any other body (a list, a file, text), given the
+  whole `httpx.Response`;
+- None: the status has no body, which parses as None.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any, Generic, TypeVar
+
+import httpx
+
+from cekura_client.client import AuthenticatedClient, Client
+from cekura_client.errors import MalformedResponseError, UnexpectedStatus
+from cekura_client.types import Response
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+# What a parse error inside a model's `from_dict` raises.
+PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
+
+
+@dataclass(frozen=True, slots=True)
+class FromResponse(Generic[T_co]):
+    """A parser of the whole response, for a body that is not parsed by a `from_dict` alone."""
+
+    parse: Callable[[httpx.Response], T_co]
+
+
+ResponseParsers = Mapping[int | str, Callable[[Any], T] | FromResponse[T] | None]
+
+
+def build_response(
+    client: AuthenticatedClient | Client, response: httpx.Response, parsers: ResponseParsers[T]
+) -> Response[T]:
+    """The endpoint's `Response`, its body parsed by `parse_response`."""
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parse_response(client, response, parsers),
+    )
+
+
+def parse_response(
+    client: AuthenticatedClient | Client, response: httpx.Response, parsers: ResponseParsers[T]
+) -> T | None:
+    """The body parsed by the parser of its status, else of its range, else the default one."""
+    status = response.status_code
+    if status in parsers:
+        parse = parsers[status]
+    elif (pattern := f"{status // 100}XX") in parsers:
+        parse = parsers[pattern]
+    elif "default" in parsers:
+        parse = parsers["default"]
+    else:
+        if client.raise_on_unexpected_status:
+            raise UnexpectedStatus(status, response.content)
+        return None
+    if parse is None:
+        return None
+    try:
+        if isinstance(parse, FromResponse):
+            return parse.parse(response)
+        return parse(response.json())
+    except PARSE_ERRORS as exc:
+        raise MalformedResponseError(status, response.content, response.headers) from exc
