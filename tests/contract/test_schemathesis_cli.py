@@ -1,7 +1,7 @@
 """`schemathesis run` (its CLI, default checks) against the running mock: the mock keeps the contract it
 enforces. The quick profile runs one example per operation in the fuzzing phase; the full one runs
-every phase schemathesis has by default. `schemathesis_hooks` sends JSON where an operation takes it
-as well as forms (its docstring says why)."""
+every phase schemathesis has by default. `schemathesis_hooks.py` sends JSON where an operation takes it
+as well as forms, and `schemathesis.toml` turns off error feedback; each says why."""
 
 import os
 import subprocess
@@ -15,7 +15,9 @@ from scripts.mock_server.serve import RunningMock
 
 QUICK = ["--phases", "fuzzing", "--max-examples", "1"]
 FULL = ["--max-examples", "10"]
-TESTS_DIR = str(Path(__file__).resolve().parent.parent)
+HERE = Path(__file__).resolve().parent
+CONFIG = HERE / "schemathesis.toml"
+IMPORT_PATH = os.pathsep.join([str(HERE.parent), str(paths.ROOT)])  # `contract.schemathesis_hooks`
 
 
 def test_schemathesis_run_passes_against_the_mock(mock_server: RunningMock) -> None:
@@ -24,6 +26,8 @@ def test_schemathesis_run_passes_against_the_mock(mock_server: RunningMock) -> N
             sys.executable,
             "-m",
             "schemathesis.cli",
+            "--config-file",
+            str(CONFIG),
             "run",
             str(paths.PATCHED_DOCUMENT),
             "--url",
@@ -37,7 +41,7 @@ def test_schemathesis_run_passes_against_the_mock(mock_server: RunningMock) -> N
             reports,
             *(FULL if spec.PROFILE == "full" else QUICK),
         ]
-        hooks = {"SCHEMATHESIS_HOOKS": "contract.schemathesis_hooks", "PYTHONPATH": TESTS_DIR}
+        hooks = {"SCHEMATHESIS_HOOKS": "contract.schemathesis_hooks", "PYTHONPATH": IMPORT_PATH}
         environment = {**os.environ, **hooks}
         run = subprocess.run(
             command, capture_output=True, text=True, cwd=Path(reports), env=environment, check=False
