@@ -23,3 +23,9 @@ def mock_server() -> Iterator[RunningMock]:
     app.book.prepare()
     with running_mock(app) as server:
         yield server
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The `schemathesis run` test first: in full it is the longest (about 10 minutes), so under
+    xdist one worker starts it while the others share the rest, instead of it running alone at the end."""
+    items.sort(key=lambda item: item.path.name != "test_schemathesis_cli.py")
