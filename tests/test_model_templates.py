@@ -6,15 +6,11 @@ build models or datetimes, extra keys) is generated with the project's templates
 in a fresh interpreter so that the once-per-module import of referenced models starts cold.
 """
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from scripts.generate_client import build_client
+from fixture_client import build_fixture_client, run_in_client
 
 CHILD = {"$ref": "#/components/schemas/Child"}
 ITEM = {"$ref": "#/components/schemas/Item"}
@@ -99,21 +95,11 @@ from cekura_client.models.page import Page
 
 @pytest.fixture(scope="module")
 def fixture_client(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("model-templates")
-    document = directory / "openapi.json"
-    document.write_text(json.dumps(FIXTURE_DOCUMENT), encoding="utf-8")
-    run = build_client(document, directory / "generated")
-    assert run.warnings == [], run.warnings
-    return run.output
+    return build_fixture_client(tmp_path_factory, "model-templates", FIXTURE_DOCUMENT)
 
 
 def run_check(client: Path, code: str) -> Any:
-    """Run `code` in a fresh interpreter with the fixture client importable; return what it printed."""
-    completed = subprocess.run(
-        [sys.executable, "-c", HEADER + code], cwd=client, capture_output=True, text=True, check=False
-    )
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout)
+    return run_in_client(client, HEADER + code)
 
 
 def test_full_item_round_trips_through_from_dict_and_to_dict(fixture_client: Path) -> None:

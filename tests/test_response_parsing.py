@@ -5,15 +5,11 @@ A tiny document with every kind of documented response (a model, no body, a `4XX
 `sync_detailed` against an `httpx.MockTransport` in a fresh interpreter.
 """
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from scripts.generate_client import build_client
+from fixture_client import build_fixture_client, run_in_client
 
 
 def _json(schema: dict[str, Any], description: str = "") -> dict[str, Any]:
@@ -103,21 +99,11 @@ def outcome(module, status, **response):
 
 @pytest.fixture(scope="module")
 def fixture_client(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("response-parsing")
-    document = directory / "openapi.json"
-    document.write_text(json.dumps(FIXTURE_DOCUMENT), encoding="utf-8")
-    run = build_client(document, directory / "generated")
-    assert run.warnings == [], run.warnings
-    return run.output
+    return build_fixture_client(tmp_path_factory, "response-parsing", FIXTURE_DOCUMENT)
 
 
 def run_check(client: Path, code: str) -> Any:
-    """Run `code` in a fresh interpreter with the fixture client importable; return what it printed."""
-    completed = subprocess.run(
-        [sys.executable, "-c", HEADER + code], cwd=client, capture_output=True, text=True, check=False
-    )
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout)
+    return run_in_client(client, HEADER + code)
 
 
 def test_each_documented_status_gets_its_parser(fixture_client: Path) -> None:
