@@ -60,9 +60,11 @@ def body_model(function: Callable[..., Any], media_type: str | None) -> Any:
 
 
 def python_name(name: str, location: str, accepted: Mapping[str, inspect.Parameter]) -> str:
-    """The generator's name for a parameter: its Python identifier, suffixed by location on a clash."""
+    """The generator's name for a parameter: its Python identifier; on a clash with a parameter of the
+    same location, the name as written (`result__id` beside `result_id`), else suffixed by location."""
     base = str(PythonIdentifier(name, prefix="field"))
-    for candidate in (base, f"{base}_{location}"):
+    as_written = str(PythonIdentifier(name, prefix="field", skip_snake_case=True))
+    for candidate in ([as_written] if as_written != base else []) + [base, f"{base}_{location}"]:
         if candidate in accepted:
             return candidate
     raise AssertionError(f"parameter {name!r} ({location}) is not an argument of the generated function")
