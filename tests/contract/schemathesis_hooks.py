@@ -37,7 +37,9 @@ def _split_nullable_format(schema: dict[str, Any]) -> None:
     the first spelling (the format ignored, schemathesis issue #4592) and reports the 400 a date-time
     field answers to it as a valid request rejected."""
     types = schema.get("type")
-    if isinstance(types, list) and "null" in types and "format" in schema and len(types) == 2:
+    if isinstance(types, list) and len(types) == 2 and "null" in types and "format" in schema:
+        if "anyOf" in schema:
+            return
         (kind,) = [t for t in types if t != "null"]
         schema["anyOf"] = [{"type": kind, "format": schema.pop("format")}, {"type": "null"}]
         del schema["type"]

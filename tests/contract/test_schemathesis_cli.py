@@ -9,7 +9,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from jsonschema import FormatChecker
+from openapi_schema_validator import OAS31Validator
+
 from contract import spec
+from contract.schemathesis_hooks import _split_nullable_format
 from scripts import paths
 from scripts.mock_server.serve import RunningMock
 
@@ -48,3 +52,15 @@ def test_schemathesis_run_passes_against_the_mock(mock_server: RunningMock) -> N
         )
     summary = run.stdout[run.stdout.rfind("SUMMARY") :] if "SUMMARY" in run.stdout else run.stdout[-3000:]
     assert run.returncode == 0, f"schemathesis run failed:\n{summary}\n{run.stderr[-2000:]}"
+
+
+def test_the_hook_spells_a_nullable_format_the_same_way() -> None:
+    """The hook's `anyOf` accepts and refuses what `type: [string, null]` with a `format` does."""
+    written = {"type": ["string", "null"], "format": "date-time", "description": "expiry"}
+    split = dict(written)
+    _split_nullable_format(split)
+    assert "type" not in split and split["anyOf"][1] == {"type": "null"}
+    validators = [OAS31Validator(s, format_checker=FormatChecker()) for s in (written, split)]
+    for value in (None, "2026-01-01T00:00:00Z", "", "tomorrow", 3):
+        assert validators[0].is_valid(value) == validators[1].is_valid(value), value
+    assert not validators[1].is_valid("")
