@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS31Validator
@@ -56,7 +57,7 @@ def test_schemathesis_run_passes_against_the_mock(mock_server: RunningMock) -> N
 
 def test_the_hook_spells_a_nullable_format_the_same_way() -> None:
     """The hook's `anyOf` accepts and refuses what `type: [string, null]` with a `format` does."""
-    written = {"type": ["string", "null"], "format": "date-time", "description": "expiry"}
+    written: dict[str, Any] = {"type": ["string", "null"], "format": "date-time", "description": "expiry"}
     split = dict(written)
     _split_nullable_format(split)
     assert "type" not in split and split["anyOf"][1] == {"type": "null"}
