@@ -25,6 +25,7 @@ parameters plus `body`; a model is a component schema, its fields its properties
 | field made optional | breaking: reading it may now give `UNSET` |
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,7 @@ from scripts.openapi_document import iter_operations
 from scripts.schema_diff import is_nullable, ref_name
 
 FIELD_PREFIX = "field_"  # openapi-python-client's default `field_prefix`
+RESERVED_PARAMETER_NAMES = ("client", "url")  # the generated functions' own arguments
 _STRING_FORMATS = {
     "date-time": "datetime.datetime",
     "date": "datetime.date",
@@ -100,6 +102,27 @@ def identifier(name: str) -> str:
     return str(PythonIdentifier(name, prefix=FIELD_PREFIX))
 
 
+def parameter_names(parameters: Sequence[tuple[str, str]]) -> list[str]:
+    """The generator's Python names for an operation's `(name, location)` parameters, in order.
+
+    The snake_case identifier, except (`Endpoint._check_parameters_for_conflicts`): `client` and `url`
+    get `_<location>`; names that snake_case alike within one location keep their spelling
+    (`result__id` beside `result_id`); across locations they get `_<location>`.
+    """
+    bases = [identifier(name) for name, _ in parameters]
+    located = list(zip(bases, (location for _, location in parameters), strict=True))
+    names = []
+    for (name, location), base in zip(parameters, bases, strict=True):
+        locations = {other_location for other, other_location in located if other == base}
+        if base in RESERVED_PARAMETER_NAMES or len(locations) > 1:
+            names.append(f"{base}_{location}")
+        elif bases.count(base) > 1:
+            names.append(str(PythonIdentifier(name, prefix=FIELD_PREFIX, skip_snake_case=True)))
+        else:
+            names.append(base)
+    return names
+
+
 def surface_of(document: dict[str, Any]) -> Surface:
     """The functions and models the generator would make from `document`."""
     functions: dict[str, Members] = {}
@@ -115,17 +138,15 @@ def surface_of(document: dict[str, Any]) -> Surface:
 
 
 def _parameters(item: dict[str, Any], operation: dict[str, Any], document: dict[str, Any]) -> Members:
-    """Parameters by Python name; names that snake_case the same keep their raw spelling, as generated."""
+    """Parameters by Python name (`parameter_names`), then the body."""
     found = [
         resolve(raw, document)
         for raw in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]
     ]
     kept = [p for p in found if isinstance(p, dict) and p.get("in") in ("path", "query", "header")]
-    names = [identifier(str(parameter["name"])) for parameter in kept]
+    names = parameter_names([(str(p["name"]), str(p["in"])) for p in kept])
     members: Members = {}
     for parameter, name in zip(kept, names, strict=True):
-        if names.count(name) > 1:
-            name = str(PythonIdentifier(str(parameter["name"]), prefix=FIELD_PREFIX, skip_snake_case=True))
         members[name] = Slot(python_type(parameter.get("schema")), bool(parameter.get("required")))
     body = resolve(operation.get("requestBody"), document)
     if isinstance(body, dict) and body.get("content"):

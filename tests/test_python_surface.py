@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
+from fixture_client import build_fixture_client, run_in_client
 
-from scripts.python_surface import Slot, Surface, diff_surfaces, surface_of
+from scripts.python_surface import Slot, Surface, diff_surfaces, parameter_names, surface_of
 
 
 def test_functions_are_the_generated_modules(
@@ -93,3 +95,40 @@ def test_rules() -> None:
         ("model Thing", "note", "field-removed", True),
         ("model Thing", "size", "field-added", True),
     }
+
+
+def test_parameter_names_resolve_clashes_as_the_generator_does(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The names match the signature the generator writes for an operation with every kind of clash."""
+    parameters = [("result__id", "query"), ("result_id", "query"), ("pageSize", "query")]
+    parameters += [("id", "path"), ("id", "query"), ("url", "query")]
+    operation = {
+        "operationId": "things_retrieve",
+        "parameters": [
+            {"name": name, "in": location, "required": location == "path", "schema": {"type": "integer"}}
+            for name, location in parameters
+        ],
+        "responses": {"204": {"description": ""}},
+    }
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {"/things/{id}/": {"get": operation}},
+    }
+    client = build_fixture_client(tmp_path_factory, "parameter-names", document)
+    generated = run_in_client(
+        client,
+        "import inspect, json\n"
+        "from cekura_client.api.default import things_retrieve\n"
+        "print(json.dumps(list(inspect.signature(things_retrieve.sync_detailed).parameters)))",
+    )
+    assert set(generated) - {"client"} == set(parameter_names(parameters))
+    assert parameter_names(parameters) == [
+        "result__id",
+        "result_id",
+        "page_size",
+        "id_path",
+        "id_query",
+        "url_query",
+    ]

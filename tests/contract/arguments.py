@@ -11,12 +11,11 @@ import io
 import types
 import typing
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
-from openapi_python_client.strings import PythonIdentifier
-
 from scripts.mock_server.openapi_index import Operation
+from scripts.python_surface import parameter_names
 
 NOT_SET: Any = object()
 
@@ -33,11 +32,12 @@ def call_arguments(
     accepted = inspect.signature(function).parameters
     arguments: dict[str, Any] = {}
     sources = {"path": case.path_parameters or {}, "query": case.query or {}, "header": case.headers or {}}
-    for parameter in operation.parameters:
+    names = parameter_names([(p.name, p.location) for p in operation.parameters])
+    for parameter, name in zip(operation.parameters, names, strict=True):
         values = sources.get(parameter.location, {})
         if parameter.name not in values:
             continue
-        name = python_name(parameter.name, parameter.location, accepted)
+        assert name in accepted, f"no argument {name!r} for {parameter.location} parameter {parameter.name!r}"
         arguments[name] = to_python(values[parameter.name], hints[name])
     body = getattr(case, "body", NOT_SET)
     if "body" in accepted and _is_set(body):
@@ -57,17 +57,6 @@ def body_model(function: Callable[..., Any], media_type: str | None) -> Any:
     if chosen is None:
         return None
     return list[chosen.model] if chosen.many else chosen.model  # type: ignore[name-defined]
-
-
-def python_name(name: str, location: str, accepted: Mapping[str, inspect.Parameter]) -> str:
-    """The generator's name for a parameter: its Python identifier; on a clash with a parameter of the
-    same location, the name as written (`result__id` beside `result_id`), else suffixed by location."""
-    base = str(PythonIdentifier(name, prefix="field"))
-    as_written = str(PythonIdentifier(name, prefix="field", skip_snake_case=True))
-    for candidate in ([as_written] if as_written != base else []) + [base, f"{base}_{location}"]:
-        if candidate in accepted:
-            return candidate
-    raise AssertionError(f"parameter {name!r} ({location}) is not an argument of the generated function")
 
 
 def to_python(value: Any, annotation: Any) -> Any:

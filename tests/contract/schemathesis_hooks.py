@@ -28,10 +28,10 @@ def before_load_schema(context: Any, raw_schema: dict[str, Any]) -> None:
                 for media_type in FORM_MEDIA_TYPES:
                     content.pop(media_type, None)
     for schema in iter_spec_objects(raw_schema):
-        _split_nullable_format(schema)
+        split_nullable_format(schema)
 
 
-def _split_nullable_format(schema: dict[str, Any]) -> None:
+def split_nullable_format(schema: dict[str, Any]) -> None:
     """`{type: [string, null], format: date-time}` as `anyOf: [{type: string, format: date-time},
     {type: null}]`, which means the same. Schemathesis's coverage phase draws `""` as a valid value of
     the first spelling (the format ignored, schemathesis issue #4592) and reports the 400 a date-time

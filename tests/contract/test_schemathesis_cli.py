@@ -14,7 +14,7 @@ from jsonschema import FormatChecker
 from openapi_schema_validator import OAS31Validator
 
 from contract import spec
-from contract.schemathesis_hooks import _split_nullable_format
+from contract.schemathesis_hooks import split_nullable_format
 from scripts import paths
 from scripts.mock_server.serve import RunningMock
 
@@ -59,7 +59,7 @@ def test_the_hook_spells_a_nullable_format_the_same_way() -> None:
     """The hook's `anyOf` accepts and refuses what `type: [string, null]` with a `format` does."""
     written: dict[str, Any] = {"type": ["string", "null"], "format": "date-time", "description": "expiry"}
     split = dict(written)
-    _split_nullable_format(split)
+    split_nullable_format(split)
     assert "type" not in split and split["anyOf"][1] == {"type": "null"}
     validators = [OAS31Validator(s, format_checker=FormatChecker()) for s in (written, split)]
     for value in (None, "2026-01-01T00:00:00Z", "", "tomorrow", 3):
