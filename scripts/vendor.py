@@ -6,7 +6,7 @@ DEST is the other repository's source root and NAME a dotted import path, so
 relatively; the overrides' absolute imports and logger names are rewritten), and
 `_provenance.py` records the spec's sha256 and date, the patched document's sha256, the
 generator's version and this project's version and commit. The copy needs only the client's
-runtime dependencies (attrs, httpx, python-dateutil). The client is generated afresh from
+runtime dependencies (attrs, httpx, msgspec). The client is generated afresh from
 `spec/build/openapi.json` for the copy, so the stamp is true by construction. An existing copy
 is replaced whole, only once the new one is complete.
 

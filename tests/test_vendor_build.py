@@ -28,7 +28,7 @@ NAME = "myapp._vendor.cekura"
 
 @pytest.fixture(scope="session")
 def fresh_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new virtual environment with only attrs, httpx and python-dateutil (pinned) installed."""
+    """A new virtual environment with only the client's runtime dependencies (pinned) installed."""
     pyproject = tomllib.loads((paths.ROOT / "pyproject.toml").read_text("utf-8"))
     runtime = pyproject["dependency-groups"]["client-runtime"]
     home = tmp_path_factory.mktemp("fresh-venv")
