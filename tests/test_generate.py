@@ -30,8 +30,15 @@ import json, sys
 import cekura_client
 import cekura_client.api.scenarios.scenarios_list
 loaded = sorted(m for m in sys.modules if m.startswith("cekura_client.models."))
+decoder_at_import = "msgspec" in sys.modules
 from cekura_client.models import RunsItemStatusEnum
-print(json.dumps({"loaded": loaded, "lazy": RunsItemStatusEnum.__name__}))
+from cekura_client.response_body import decode_json
+decode_json(b"{}")
+print(json.dumps({
+    "loaded": loaded,
+    "lazy": RunsItemStatusEnum.__name__,
+    "decoder": [decoder_at_import, "msgspec" in sys.modules],
+}))
 """
 
 
@@ -88,10 +95,11 @@ def test_every_endpoint_module_imports(generated: Path) -> None:
     assert result["modules"] == operation_count()
 
 
-def test_one_endpoint_does_not_import_every_model(generated: Path) -> None:
+def test_one_endpoint_does_not_import_every_model_nor_the_json_decoder(generated: Path) -> None:
     result = run_python(IMPORT_ONE_ENDPOINT, generated)
     assert len(result["loaded"]) < 10  # type: ignore[arg-type]
     assert result["lazy"] == "RunsItemStatusEnum"
+    assert result["decoder"] == [False, True]  # msgspec loads with the first response
 
 
 def test_the_readme_example_calls_a_loopback_server(generated: Path) -> None:
