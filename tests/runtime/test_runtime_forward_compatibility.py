@@ -1,7 +1,9 @@
 """A response with an enum value or a field the spec does not list yet parses, keeps it, and round-trips."""
 
+import copy
 import importlib
 import json
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +36,25 @@ def test_an_unknown_enum_value_parses_and_round_trips(models: ModuleType) -> Non
     assert category.priority.name == "<unknown>"
     assert category.additional_properties == {"severity_score": 0.9}
     assert category.to_dict() == data
+
+
+@pytest.mark.parametrize(
+    "duplicate",
+    [copy.copy, copy.deepcopy, lambda model: pickle.loads(pickle.dumps(model))],
+    ids=["copy", "deepcopy", "pickle"],
+)
+def test_a_copied_or_pickled_model_keeps_its_unset_fields_and_unlisted_values(
+    models: ModuleType, duplicate: Any
+) -> None:
+    types = importlib.import_module("cekura_client.types")
+    data = {"id": 3, "priority": "blocker", "severity_score": 0.9}
+    category = models.CriticalMetricCategory.from_dict(data)
+    duplicated = duplicate(category)
+    assert duplicated == category
+    assert duplicated.metric is types.UNSET
+    assert (duplicated.priority.name, duplicated.priority.value) == ("<unknown>", "blocker")
+    assert duplicated.to_dict() == data
+    assert "metric=UNSET" in repr(duplicated)
 
 
 def test_a_known_enum_value_is_the_member(models: ModuleType) -> None:
@@ -91,8 +112,13 @@ TINY_SPEC = {
 PARSE_UNKNOWN_VALUES = """
 import json
 from cekura_client.models import Job
+import pickle
 job = Job.from_dict({"level": 9, "status": "paused", "statuses": ["done", "archived"]})
-print(json.dumps({"to_dict": job.to_dict(), "types": [type(job.level).__name__, type(job.status).__name__]}))
+print(json.dumps({
+    "to_dict": job.to_dict(),
+    "types": [type(job.level).__name__, type(job.status).__name__],
+    "unpickled": pickle.loads(pickle.dumps(job)).to_dict(),
+}))
 """
 
 
@@ -114,4 +140,5 @@ def test_int_and_literal_enums_keep_unknown_values_too(tmp_path: Path, literal_e
     assert completed.returncode == 0, completed.stderr
     result = json.loads(completed.stdout)
     assert result["to_dict"] == {"level": 9, "status": "paused", "statuses": ["done", "archived"]}
+    assert result["unpickled"] == result["to_dict"]
     assert result["types"] == (["int", "str"] if literal_enums else ["Level", "Status"])

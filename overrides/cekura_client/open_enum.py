@@ -1,0 +1,48 @@
+"""The base of every generated enum: a value the spec does not list yet parses instead of raising.
+
+Why this exists: openapi-python-client 0.29.1 parses an enum field with `X(value)`, so a new value
+from the API raised ValueError in every caller. `parse` keeps such a value as an unlisted member
+(name `<unknown>`, `.value` the raw value), while `X(value)` still refuses a typo in a request.
+Pickling goes through `parse` too: `Enum` pickles a member as `X(value)`, which refuses an
+unlisted one. Shared here rather than written into each of the ~110 enum modules. Delete this
+module when the generator parses unknown enum values.
+"""
+
+from enum import Enum, IntEnum, StrEnum
+from typing import Any, Self, TypeVar, cast
+
+E = TypeVar("E", bound=Enum)
+
+
+class OpenStrEnum(StrEnum):
+    """A string enum whose `parse` keeps a value it does not list."""
+
+    @classmethod
+    def parse(cls, value: str) -> Self:
+        """`cls(value)`, except that an unlisted value becomes a member named `<unknown>`."""
+        return member_or_unlisted(cls, value)
+
+    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
+        return type(self).parse, (self._value_,)
+
+
+class OpenIntEnum(IntEnum):
+    """An integer enum whose `parse` keeps a value it does not list."""
+
+    @classmethod
+    def parse(cls, value: int) -> Self:
+        """`cls(value)`, except that an unlisted value becomes a member named `<unknown>`."""
+        return member_or_unlisted(cls, value)
+
+    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
+        return type(self).parse, (self._value_,)
+
+
+def member_or_unlisted(enum: type[E], value: Any) -> E:
+    """The member of `enum` with `value` (a dict lookup, a tenth of `enum(value)`), else a new one."""
+    member = enum._value2member_map_.get(value)
+    if member is None:
+        member = enum._member_type_.__new__(enum, value)  # type: ignore[attr-defined]
+        member._name_ = "<unknown>"
+        member._value_ = value
+    return cast(E, member)
