@@ -56,10 +56,10 @@ def current_inputs(
     return inputs
 
 
-def stored_inputs(tree: Path) -> dict[str, str]:
-    """The fingerprint saved with `tree`; empty when there is none or it is unreadable (regenerate)."""
+def stored_inputs(tree: Path, name: str = FINGERPRINT_FILE) -> dict[str, str]:
+    """The fingerprint saved in `tree`; empty when there is none or it is unreadable (rebuild)."""
     try:
-        stored = json.loads((tree / FINGERPRINT_FILE).read_text("utf-8"))
+        stored = json.loads((tree / name).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(stored, dict):

@@ -5,11 +5,17 @@ file-name order; run the normalizers in `NORMALIZERS` order; write the patched d
 report of what each patch changed, together, only if every step succeeded. The patched
 document's hash is recorded in the lock; `--locked` instead fails when it differs, which is
 how CI proves the committed lock reproduces.
+
+When nothing the patch depends on changed (the locked upstream files, `spec/sources.yaml`, the
+overlays, the toolchain's code and the versions of the libraries that parse overlays) and the
+built document still has the lock's hash, the step says so and writes nothing: most of a no-op
+regeneration was this step redoing the same work. `--force` patches anyway.
 """
 
 import argparse
 import copy
 import json
+import platform
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +25,7 @@ from typing import Any
 from scripts import paths
 from scripts.assemble_pages import assemble_pages
 from scripts.errors import PatchError, ToolchainError
+from scripts.generate_fingerprint import changed_inputs, file_digest, stored_inputs, tool_version, tree_digest
 from scripts.jsonio import dump_json, sha256_hex, write_all_atomic
 from scripts.lock import Lock, cache_problem, read_lock
 from scripts.normalizers import (
@@ -36,6 +43,9 @@ from scripts.overlay import apply_overlay, load_overlay
 from scripts.sources import Source, load_sources
 
 Normalizer = Callable[[dict[str, Any]], list[str]]
+
+INPUTS_FILE = ".patch-inputs.json"
+VERSIONED_LIBRARIES = ("jsonpath-rfc9535", "ruamel.yaml")
 
 NORMALIZERS: tuple[tuple[str, Normalizer], ...] = (
     ("strip_vendor_extensions", strip_vendor_extensions.normalize),
@@ -72,15 +82,17 @@ def patch_document(
     return PatchResult(document=document, report=report)
 
 
-def load_upstream(sources: Sequence[Source], lock: Lock, cache_dir: Path) -> dict[str, Any]:
-    """The upstream document: the cached monolithic document if declared, else the pages assembled.
-
-    Every cached file must match the lock, so a patch never runs on an unreviewed upstream.
-    """
+def check_cache(sources: Sequence[Source], lock: Lock, cache_dir: Path) -> None:
+    """Every cached file must match the lock, so a patch never runs on an unreviewed upstream."""
     for source in sources:
         problem = cache_problem(source, lock, cache_dir)
         if problem:
             raise ToolchainError(f"{problem}; run `nox -s fetch` to restore it")
+
+
+def load_upstream(sources: Sequence[Source], lock: Lock, cache_dir: Path) -> dict[str, Any]:
+    """The upstream document: the cached monolithic document if declared, else the pages assembled."""
+    check_cache(sources, lock, cache_dir)
     documents = [s for s in sources if s.kind == "document"]
     if documents:
         loaded: dict[str, Any] = json.loads((cache_dir / documents[0].file).read_text("utf-8"))
@@ -110,12 +122,52 @@ class PatchLayout:
     overlays_dir: Path = paths.OVERLAYS_DIR
     output: Path = paths.PATCHED_DOCUMENT
     report_file: Path = paths.PATCH_REPORT
+    toolchain_dir: Path = paths.ROOT / "scripts"
+
+    @property
+    def inputs_file(self) -> Path:
+        """The digests of the inputs the built document was made from, beside it."""
+        return self.output.parent / INPUTS_FILE
 
 
-def run(layout: PatchLayout = PatchLayout(), *, locked: bool = False) -> PatchResult:
-    """Patch the cached upstream; write the document, report and lock only if all steps pass."""
+def patch_inputs(layout: PatchLayout, lock: Lock) -> dict[str, str]:
+    """The digest of each input of the patch step, keyed by a name a person can act on."""
+    locked_sources = {name: locked.sha256 for name, locked in lock.sources.items()}
+    inputs = {
+        "locked upstream": sha256_hex(json.dumps(locked_sources, sort_keys=True).encode()),
+        "sources file": file_digest(layout.sources_file),
+        "overlays": tree_digest(layout.overlays_dir),
+        "toolchain code": tree_digest(layout.toolchain_dir),
+        "python version": platform.python_version(),
+    }
+    inputs.update({f"{name} version": tool_version(name) for name in VERSIONED_LIBRARIES})
+    return inputs
+
+
+def up_to_date(layout: PatchLayout, lock: Lock, inputs: dict[str, str]) -> bool:
+    """True when the built document was made from `inputs` and still has the lock's hash."""
+    if changed_inputs(stored_inputs(layout.output.parent, INPUTS_FILE), inputs):
+        return False
+    if not (layout.output.is_file() and layout.report_file.is_file()):
+        return False
+    data = layout.output.read_bytes()
+    return lock.patched == {"sha256": sha256_hex(data), "size": len(data)}
+
+
+def run(
+    layout: PatchLayout = PatchLayout(), *, locked: bool = False, force: bool = False
+) -> PatchResult | None:
+    """Patch the cached upstream; write the document, report and lock only if all steps pass.
+
+    None when nothing changed since the last patch (see the module docstring) and not `force`.
+    """
     lock = read_lock(layout.lock_file)
-    upstream = load_upstream(load_sources(layout.sources_file), lock, layout.cache_dir)
+    sources = load_sources(layout.sources_file)
+    check_cache(sources, lock, layout.cache_dir)
+    inputs = patch_inputs(layout, lock)
+    if not force and up_to_date(layout, lock, inputs):
+        return None
+    upstream = load_upstream(sources, lock, layout.cache_dir)
     result = patch_document(upstream, sorted(layout.overlays_dir.glob("*.yaml")))
     data = dump_json(result.document)
     digest = sha256_hex(data)
@@ -138,6 +190,7 @@ def run(layout: PatchLayout = PatchLayout(), *, locked: bool = False) -> PatchRe
     files = {
         layout.output: data,
         layout.report_file: ("\n".join(report) + "\n").encode("utf-8"),
+        layout.inputs_file: (json.dumps(inputs, indent=2) + "\n").encode("utf-8"),
     }
     if lock.patched != patched:
         files[layout.lock_file] = Lock(sources=lock.sources, patched=patched).to_json()
@@ -150,12 +203,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--locked", action="store_true", help="fail if the result differs from the lock's hash"
     )
+    parser.add_argument("--force", action="store_true", help="patch even when no input changed")
     args = parser.parse_args(argv)
     try:
-        result = run(locked=args.locked)
+        result = run(locked=args.locked, force=args.force)
     except ToolchainError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if result is None:
+        built = paths.PATCHED_DOCUMENT.relative_to(paths.ROOT)
+        print(f"{built} is up to date: no input changed (`--force` patches anyway)")
+        return 0
     print("\n".join(summary(result.document)))
     written = (paths.PATCHED_DOCUMENT, paths.PATCH_REPORT)
     print("wrote " + " and ".join(str(p.relative_to(paths.ROOT)) for p in written))

@@ -1,6 +1,8 @@
 """The patch step as a whole: overlays then normalizers, and nothing written on failure."""
 
 import json
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,7 @@ actions:
 
 
 def make_layout(tmp_path: Path) -> PatchLayout:
-    """A spec/ of its own: sources, a locked cached upstream and one overlay."""
+    """A spec/ of its own: sources, a locked cached upstream, one overlay and a toolchain file."""
     layout = PatchLayout(
         sources_file=tmp_path / "sources.yaml",
         lock_file=tmp_path / "lock.json",
@@ -36,7 +38,10 @@ def make_layout(tmp_path: Path) -> PatchLayout:
         overlays_dir=tmp_path / "overlays",
         output=tmp_path / "build" / "openapi.json",
         report_file=tmp_path / "build" / "report.md",
+        toolchain_dir=tmp_path / "scripts",
     )
+    layout.toolchain_dir.mkdir()
+    (layout.toolchain_dir / "normalize.py").write_text("STEP = 1\n")
     layout.sources_file.write_text("document: {url: 'https://example.test/openapi.json'}\n")
     raw = dump_json(UPSTREAM)
     layout.cache_dir.mkdir()
@@ -104,3 +109,77 @@ def test_a_cache_that_does_not_match_the_lock_is_refused(tmp_path: Path) -> None
     with pytest.raises(ToolchainError, match=r"does not match spec/lock\.json; run `nox -s fetch`"):
         run(layout)
     assert not layout.output.exists()
+
+
+def test_a_run_with_nothing_changed_writes_nothing(tmp_path: Path) -> None:
+    layout = make_layout(tmp_path)
+    assert run(layout) is not None
+    outputs = (layout.output, layout.report_file, layout.lock_file, layout.inputs_file)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in outputs}
+    assert run(layout) is None
+    assert run(layout, locked=True) is None
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in outputs} == before
+    assert run(layout, force=True) is not None
+
+
+def _edit_overlay(layout: PatchLayout) -> None:
+    (layout.overlays_dir / "01-summary.yaml").write_text(OVERLAY.replace("{summary: A}", "{summary: B}"))
+
+
+def _edit_toolchain(layout: PatchLayout) -> None:
+    (layout.toolchain_dir / "normalize.py").write_text("STEP = 2\n")
+
+
+def _edit_sources(layout: PatchLayout) -> None:
+    layout.sources_file.write_text(layout.sources_file.read_text() + "# reviewed\n")
+
+
+def _edit_output(layout: PatchLayout) -> None:
+    layout.output.write_text("{}")
+
+
+def _lose_report(layout: PatchLayout) -> None:
+    layout.report_file.unlink()
+
+
+def _lose_inputs(layout: PatchLayout) -> None:
+    layout.inputs_file.unlink()
+
+
+@pytest.mark.parametrize(
+    "change", [_edit_overlay, _edit_toolchain, _edit_sources, _edit_output, _lose_report, _lose_inputs]
+)
+def test_any_changed_input_or_output_patches_again(
+    tmp_path: Path, change: Callable[[PatchLayout], None]
+) -> None:
+    layout = make_layout(tmp_path)
+    run(layout)
+    change(layout)
+    result = run(layout)
+    assert result is not None
+    data = layout.output.read_bytes()
+    assert read_lock(layout.lock_file).patched == {"sha256": sha256_hex(data), "size": len(data)}
+    assert run(layout) is None
+
+
+def test_a_changed_upstream_patches_again(tmp_path: Path) -> None:
+    layout = make_layout(tmp_path)
+    run(layout)
+    upstream = {**UPSTREAM, "info": {"title": "t", "version": "2"}}
+    raw = dump_json(upstream)
+    (layout.cache_dir / "openapi.json").write_bytes(raw)
+    lock = read_lock(layout.lock_file)
+    relocked = replace(lock.sources["openapi.json"], sha256=sha256_hex(raw), size=len(raw))
+    write_lock(layout.lock_file, Lock(sources={"openapi.json": relocked}, patched=lock.patched))
+    result = run(layout)
+    assert result is not None
+    assert json.loads(layout.output.read_bytes())["info"]["version"] == "2"
+
+
+def test_the_skipped_run_is_refused_too_when_the_lock_says_otherwise(tmp_path: Path) -> None:
+    layout = make_layout(tmp_path)
+    run(layout)
+    lock = read_lock(layout.lock_file)
+    write_lock(layout.lock_file, Lock(sources=lock.sources, patched={"sha256": "0" * 64, "size": 1}))
+    with pytest.raises(PatchError, match=r"differs from the lock"):
+        run(layout, locked=True)
