@@ -2,7 +2,7 @@
 
 A tiny document with every shape the changes touch (a required property with a default, dates and
 datetimes, nested models in both directions of a cycle, lists, a passthrough union, unions that
-build models or datetimes, extra keys) is generated with the project's templates; each check runs
+build models or datetimes, extra keys, models whose properties are all required) is generated with the project's templates; each check runs
 in a fresh interpreter so that the once-per-module import of referenced models starts cold.
 """
 
@@ -61,6 +61,11 @@ FIXTURE_DOCUMENT: dict[str, Any] = {
                     "when": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "integer"}]},
                     "free": {"anyOf": [{}, {"type": "null"}]},
                 },
+            },
+            "Pair": {  # every property required, one with a default: read key by key, no copy
+                "type": "object",
+                "required": ["left", "right"],
+                "properties": {"right": {"type": "integer", "default": 0}, "left": {"type": "string"}},
             },
             "Child": {
                 "type": "object",
@@ -215,6 +220,34 @@ print(json.dumps({{"page": page.additional_properties, "item": item.additional_k
         "item": ["unknown_field"],
         "child": {"nickname": "extra on a child"},
         "round_trip": "kept",
+    }
+
+
+def test_a_model_with_only_required_properties_reads_them_by_key(fixture_client: Path) -> None:
+    """Such a model (`Page`, `Pair`) copies the extra keys only when there are some."""
+    code = """
+import types
+from cekura_client.models.pair import Pair
+plain, other = Pair.from_dict({"left": "l", "right": 2}), Pair.from_dict({"right": 0, "left": "m"})
+extra = Pair.from_dict(types.MappingProxyType({"left": "l", "right": 2, "note": "kept"}))
+plain.additional_properties["added"] = 1
+try:
+    Pair.from_dict({"right": 2, "note": "no left"})
+    missing = None
+except KeyError as exc:
+    missing = exc.args[0]
+print(json.dumps({
+    "values": [plain.left, plain.right, other.left, other.right],
+    "extras": [plain.additional_properties, other.additional_properties, extra.additional_properties],
+    "to_dict": extra.to_dict(),
+    "missing": missing,
+}))
+"""
+    assert run_check(fixture_client, code) == {
+        "values": ["l", 2, "m", 0],
+        "extras": [{"added": 1}, {}, {"note": "kept"}],
+        "to_dict": {"left": "l", "right": 2, "note": "kept"},
+        "missing": "left",
     }
 
 
