@@ -2,8 +2,9 @@
 
 A tiny document with every shape the changes touch (a required property with a default, dates and
 datetimes, nested models in both directions of a cycle, lists, a passthrough union, unions that
-build models or datetimes, extra keys, models whose properties are all required) is generated with the project's templates; each check runs
-in a fresh interpreter so that the once-per-module import of referenced models starts cold.
+build models or datetimes, extra keys, models whose properties are all required) is generated
+with the project's templates; each check runs in a fresh interpreter so that the once-per-module
+import of referenced models starts cold.
 """
 
 from pathlib import Path
