@@ -91,8 +91,13 @@ def check_cache(sources: Sequence[Source], lock: Lock, cache_dir: Path) -> None:
 
 
 def load_upstream(sources: Sequence[Source], lock: Lock, cache_dir: Path) -> dict[str, Any]:
-    """The upstream document: the cached monolithic document if declared, else the pages assembled."""
+    """The upstream document, once the cache is checked against the lock."""
     check_cache(sources, lock, cache_dir)
+    return read_upstream(sources, cache_dir)
+
+
+def read_upstream(sources: Sequence[Source], cache_dir: Path) -> dict[str, Any]:
+    """The cached monolithic document if declared, else the pages assembled."""
     documents = [s for s in sources if s.kind == "document"]
     if documents:
         loaded: dict[str, Any] = json.loads((cache_dir / documents[0].file).read_text("utf-8"))
@@ -167,7 +172,7 @@ def run(
     inputs = patch_inputs(layout, lock)
     if not force and up_to_date(layout, lock, inputs):
         return None
-    upstream = load_upstream(sources, lock, layout.cache_dir)
+    upstream = read_upstream(sources, layout.cache_dir)
     result = patch_document(upstream, sorted(layout.overlays_dir.glob("*.yaml")))
     data = dump_json(result.document)
     digest = sha256_hex(data)
