@@ -24,8 +24,8 @@ def install_group(session: nox.Session, group: str) -> None:
 
 def ensure_patched(session: nox.Session, *, locked: bool) -> None:
     """Fetch (only if the cache does not match the lock) and patch: the inputs of later steps."""
-    session.run("python", "-m", "scripts.fetch_spec", "--if-needed")
-    session.run("python", "-m", "scripts.patch_spec", *(["--locked"] if locked else []))
+    session.run("python", "-m", "scripts.upstream.fetch_spec", "--if-needed")
+    session.run("python", "-m", "scripts.patch.patch_spec", *(["--locked"] if locked else []))
 
 
 @nox.session(python=TOOLCHAIN_PYTHON)
@@ -35,15 +35,15 @@ def fetch(session: nox.Session) -> None:
     `nox -s fetch -- --update` accepts a changed upstream and rewrites the lock.
     """
     install_group(session, "toolchain")
-    session.run("python", "-m", "scripts.fetch_spec", *session.posargs)
+    session.run("python", "-m", "scripts.upstream.fetch_spec", *session.posargs)
 
 
 @nox.session(python=TOOLCHAIN_PYTHON)
 def patch(session: nox.Session) -> None:
     """Apply spec/overlays/ and the normalizers: spec/build/openapi.json and its report."""
     install_group(session, "toolchain")
-    session.run("python", "-m", "scripts.fetch_spec", "--if-needed")
-    session.run("python", "-m", "scripts.patch_spec", *session.posargs)
+    session.run("python", "-m", "scripts.upstream.fetch_spec", "--if-needed")
+    session.run("python", "-m", "scripts.patch.patch_spec", *session.posargs)
 
 
 @nox.session(python=TOOLCHAIN_PYTHON)
@@ -51,7 +51,7 @@ def generate(session: nox.Session) -> None:
     """Regenerate the client into generated/ from the patched document."""
     install_group(session, "toolchain")
     ensure_patched(session, locked=False)
-    session.run("python", "-m", "scripts.generate_client", *session.posargs)
+    session.run("python", "-m", "scripts.generate.generate_client", *session.posargs)
 
 
 @nox.session(python=TOOLCHAIN_PYTHON)
@@ -101,9 +101,9 @@ def update(session: nox.Session) -> None:
     The exit code is the script's, so CI can act on it: 0 no change, 10 compatible, 20 breaking, 1 failure.
     """
     install_group(session, "test")
-    session.run("python", "-m", "scripts.fetch_spec", "--if-needed")
+    session.run("python", "-m", "scripts.upstream.fetch_spec", "--if-needed")
     env = {**os.environ, "PATH": os.pathsep.join([session.bin, os.environ.get("PATH", "")])}
-    command = [str(Path(session.bin) / "python"), "-m", "scripts.update_spec", *session.posargs]
+    command = [str(Path(session.bin) / "python"), "-m", "scripts.update.update_spec", *session.posargs]
     code = subprocess.run(command, env=env, check=False)
     if code.returncode:
         # nox reports any failed command as exit 1; leave with the script's own code instead.
@@ -115,7 +115,7 @@ def vendor(session: nox.Session) -> None:
     """Copy the client into another repository: `-- DEST --package NAME [--check]`."""
     install_group(session, "toolchain")
     ensure_patched(session, locked=True)
-    session.run("python", "-m", "scripts.vendor", *session.posargs)
+    session.run("python", "-m", "scripts.distribute.vendor", *session.posargs)
 
 
 @nox.session(python=TOOLCHAIN_PYTHON)
@@ -124,7 +124,7 @@ def build(session: nox.Session) -> None:
     install_group(session, "toolchain")
     install_group(session, "package")
     ensure_patched(session, locked=True)
-    session.run("python", "-m", "scripts.build_dist", *session.posargs)
+    session.run("python", "-m", "scripts.distribute.build_dist", *session.posargs)
 
 
 @nox.session(python=TOOLCHAIN_PYTHON)
@@ -148,6 +148,6 @@ def typecheck(session: nox.Session) -> None:
     install_group(session, "typecheck")
     session.run("mypy")
     ensure_patched(session, locked=True)
-    session.run("python", "-m", "scripts.generate_client")
+    session.run("python", "-m", "scripts.generate.generate_client")
     with session.chdir("generated"):
         session.run("mypy", "--strict", "cekura_client")

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from mirror import mirror_dir
 
-from scripts import paths
-from scripts.generate_client import build_client
+from scripts.core import paths
+from scripts.generate.generate_client import build_client
 
 # Override modules have no package here (they land in the generated `cekura_client`): tests import
 # them by module name, as mypy names them (`import form_encoding`).

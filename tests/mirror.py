@@ -5,8 +5,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from scripts import paths
-from scripts.openapi_document import iter_operations
+from scripts.core import paths
+from scripts.core.openapi_document import iter_operations
 
 API_KEY_SCHEME = "api_key"
 

@@ -9,7 +9,7 @@ so every field the client parses is present.
 import datetime
 from typing import Any
 
-from scripts.openapi_document import iter_operations
+from scripts.core.openapi_document import iter_operations
 
 LIST_OPERATION = "call_logs_list"
 ITEMS_PER_ARRAY = 2

@@ -11,7 +11,7 @@ from types import ModuleType
 
 from hypothesis import HealthCheck, Phase, settings
 
-from scripts import paths
+from scripts.core import paths
 from scripts.mock_server.generated_data import GeneratedData
 from scripts.mock_server.openapi_index import OpenApiIndex, Operation
 

@@ -1,0 +1,37 @@
+"""Validate a document with openapi-spec-validator (OpenAPI 3.1).
+
+`python -m scripts.patch.validate_spec FILE`.
+"""
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openapi_spec_validator import OpenAPIV31SpecValidator
+
+
+def validator_errors(document: dict[str, Any]) -> list[str]:
+    """Every validation error, as `<location>: <message>` on one line each."""
+    errors = []
+    for error in OpenAPIV31SpecValidator(document).iter_errors():
+        location = "/".join(str(part) for part in error.absolute_path) or "(root)"
+        errors.append(f"{location}: {error.message}")
+    return errors
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1:
+        print("usage: python -m scripts.patch.validate_spec FILE.json", file=sys.stderr)
+        return 2
+    errors = validator_errors(json.loads(Path(args[0]).read_text("utf-8")))
+    for line in errors:
+        print(line)
+    print(f"{len(errors)} validation error(s)")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
