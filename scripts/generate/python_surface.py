@@ -1,28 +1,18 @@
-"""What a caller of `cekura_client` sees of a document, and how it changed: functions and models.
+"""What a caller of `cekura_client` sees of a document: functions and models, named as generated.
 
 The surface is derived from the document with the generator's own naming rules (the client's
 operation names from `operation_names`, modules from `resource_tags`, identifiers and class
 names from `openapi_python_client.strings`), so it can be computed for any version, including
-ones the current overlays cannot patch. `tests/test_python_surface.py` checks the names against
+ones the current overlays cannot patch. `tests/generate/test_python_surface.py` checks the names against
 a generated client. Types are written the way the generated annotations read (`int | None`,
 `list[Scenario]`, `datetime.datetime`); an inline object or enum, which the generator turns into
 a model named after its place, is `model` or `enum` here. One known gap: where the generator
 reuses one class for structurally identical component schemas, the surface still lists each
 schema under its own name.
 
-Rules (a function is `api.<resource>.<name>`, its parameters are the path, query and header
-parameters plus `body`; a model is a component schema, its fields its properties):
-
-| change | verdict |
-| --- | --- |
-| function or model added | compatible |
-| function or model removed | breaking: an import fails |
-| parameter or field added, required / optional | breaking / compatible |
-| parameter or field removed | breaking: a keyword argument or attribute goes |
-| parameter or field retyped | breaking (for a type checker at least) |
-| parameter or field made required | breaking |
-| parameter made optional | compatible |
-| field made optional | breaking: reading it may now give `UNSET` |
+A function is `api.<resource>.<name>`, its parameters are the path, query and header
+parameters plus `body`; a model is a component schema, its fields its properties. How a change
+to them is classified is in `scripts/update/surface_diff.py`.
 """
 
 from collections.abc import Sequence
@@ -31,11 +21,9 @@ from typing import Any
 
 from openapi_python_client.strings import ClassName, PythonIdentifier
 
-from scripts.core.openapi_document import iter_operations
-from scripts.patch.normalizers.operation_names import operation_name, resolve
+from scripts.core.openapi_document import is_nullable, iter_operations, raw_parameters, ref_name, resolve
+from scripts.patch.normalizers.operation_names import operation_name
 from scripts.patch.normalizers.resource_tags import resource_tag
-from scripts.update.changes import Change
-from scripts.update.schema_diff import is_nullable, ref_name
 
 FIELD_PREFIX = "field_"  # openapi-python-client's default `field_prefix`
 RESERVED_PARAMETER_NAMES = ("client", "url")  # the generated functions' own arguments
@@ -128,7 +116,7 @@ def surface_of(document: dict[str, Any]) -> Surface:
     functions: dict[str, Members] = {}
     for path, method, operation in iter_operations(document):
         module = f"api.{resource_tag(path)}.{operation_name(path, method, operation, document)}"
-        functions[module] = _parameters(document["paths"][path], operation, document)
+        functions[module] = _parameters(path, operation, document)
     models: dict[str, Members] = {}
     for name, schema in ((document.get("components") or {}).get("schemas") or {}).items():
         if isinstance(schema, dict):
@@ -137,18 +125,15 @@ def surface_of(document: dict[str, Any]) -> Surface:
     return Surface(functions=functions, models=models)
 
 
-def _parameters(item: dict[str, Any], operation: dict[str, Any], document: dict[str, Any]) -> Members:
+def _parameters(path: str, operation: dict[str, Any], document: dict[str, Any]) -> Members:
     """Parameters by Python name (`parameter_names`), then the body."""
-    found = [
-        resolve(raw, document)
-        for raw in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]
-    ]
+    found = [resolve(document, raw) for raw in raw_parameters(document, path, operation)]
     kept = [p for p in found if isinstance(p, dict) and p.get("in") in ("path", "query", "header")]
     names = parameter_names([(str(p["name"]), str(p["in"])) for p in kept])
     members: Members = {}
     for parameter, name in zip(kept, names, strict=True):
         members[name] = Slot(python_type(parameter.get("schema")), bool(parameter.get("required")))
-    body = resolve(operation.get("requestBody"), document)
+    body = resolve(document, operation.get("requestBody"))
     if isinstance(body, dict) and body.get("content"):
         content = body["content"]
         media = content.get("application/json") or next(iter(content.values()))
@@ -161,38 +146,3 @@ def _fields(schema: dict[str, Any]) -> Members:
     properties = schema.get("properties") or {}
     required = set(schema.get("required") or [])
     return {identifier(name): Slot(python_type(prop), name in required) for name, prop in properties.items()}
-
-
-def diff_surfaces(old: Surface, new: Surface) -> list[Change]:
-    """Every classified change to the functions and models, sorted by place."""
-    changes = _members_diff("function", old.functions, new.functions, "parameter")
-    changes += _members_diff("model", old.models, new.models, "field")
-    return sorted(changes)
-
-
-def _members_diff(noun: str, old: dict[str, Members], new: dict[str, Members], member: str) -> list[Change]:
-    changes = [
-        Change(f"{noun} {n}", "", f"{noun}-added", f"{noun} added", False) for n in new.keys() - old.keys()
-    ]
-    changes += [
-        Change(f"{noun} {n}", "", f"{noun}-removed", f"{noun} removed", True) for n in old.keys() - new.keys()
-    ]
-    for name in old.keys() & new.keys():
-        at, was, now = f"{noun} {name}", old[name], new[name]
-        for slot in now.keys() - was.keys():
-            required = now[slot].required
-            detail = f"{'required' if required else 'optional'} {member} added: {now[slot].type}"
-            changes.append(Change(at, slot, f"{member}-added", detail, required))
-        for slot in was.keys() - now.keys():
-            changes.append(Change(at, slot, f"{member}-removed", f"{member} removed", True))
-        for slot in was.keys() & now.keys():
-            before, after = was[slot], now[slot]
-            if before.type != after.type:
-                changes.append(Change(at, slot, f"{member}-retyped", f"{before.type} -> {after.type}", True))
-            if before.required != after.required:
-                kind = f"{member}-became-{'required' if after.required else 'optional'}"
-                breaking = after.required or member == "field"
-                changes.append(
-                    Change(at, slot, kind, kind.removeprefix(f"{member}-").replace("-", " "), breaking)
-                )
-    return changes

@@ -40,7 +40,7 @@ from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from scripts.core.openapi_document import HTTP_METHODS
+from scripts.core.openapi_document import HTTP_METHODS, pointer, resolve
 
 DOCUMENT_URI = "urn:cekura:openapi-document"
 MAX_MESSAGE_LENGTH = 200
@@ -107,8 +107,8 @@ def find_example_violations(document: dict[str, Any]) -> list[ExampleViolation]:
         if message is not None:
             violations.append(
                 ExampleViolation(
-                    example=_pointer(example.location),
-                    schema=_pointer(example.schema),
+                    example=pointer(example.location),
+                    schema=pointer(example.schema),
                     message=message,
                 )
             )
@@ -118,7 +118,7 @@ def find_example_violations(document: dict[str, Any]) -> list[ExampleViolation]:
 def _check(example: _Example, registry: Registry[Any]) -> str | None:
     validator_class = _VALIDATORS[example.direction]
     # The fragment is percent-encoded: referencing unquotes it, and keys may hold `%` or `#`.
-    root = {"$ref": f"{DOCUMENT_URI}#{quote(_pointer(example.schema), safe='/~')}"}
+    root = {"$ref": f"{DOCUMENT_URI}#{quote(pointer(example.schema), safe='/~')}"}
     validator = validator_class(root, registry=registry)
     try:
         errors = list(validator.iter_errors(example.value))
@@ -136,10 +136,6 @@ def _one_line(text: str) -> str:
     if len(text) > MAX_MESSAGE_LENGTH:
         text = text[: MAX_MESSAGE_LENGTH - 1] + "…"
     return text
-
-
-def _pointer(parts: Pointer) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 # --- which validator: JSON Schema 2020-12, with OpenAPI's readOnly/writeOnly `required` rule ---
@@ -267,7 +263,7 @@ class _ExampleFinder:
         for name, entry in _entries(owner.get("examples")):
             entry_at = (*at, "examples", name)
             if isinstance(entry, Mapping) and isinstance(entry.get("$ref"), str):
-                entry = self.resolve(entry["$ref"])
+                entry = resolve(self.document, entry)
             else:
                 entry_at = (*entry_at, "value")
             if isinstance(entry, Mapping) and "value" in entry:
@@ -291,21 +287,6 @@ class _ExampleFinder:
         for keyword in _SCHEMA_MAP_KEYWORDS:
             for name, subschema in _entries(schema.get(keyword)):
                 yield from self.schema(subschema, (*at, keyword, name), direction)
-
-    def resolve(self, ref: str) -> Any:
-        """The target of a local `#/...` reference, or None."""
-        if not ref.startswith("#/"):
-            return None
-        node: Any = self.document
-        for part in ref[2:].split("/"):
-            key = part.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, Mapping) and key in node:
-                node = node[key]
-            elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
-                node = node[int(key)]
-            else:
-                return None
-        return node
 
 
 # --- command line ---

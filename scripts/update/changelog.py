@@ -6,7 +6,7 @@ An entry is one `## ` section of `spec/CHANGELOG.md`, newest last:
 
 then, for each layer, a table of counts per rule and the list of changes, breaking first, one per
 line as ``- **breaking** `where` `pointer`: rule, detail``. The heading's date and hash are what
-`scripts/build_dist.py` reads to number the package version.
+`scripts/distribute/build_dist.py` reads to number the package version.
 """
 
 import re
@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from scripts.core import paths
-from scripts.generate.python_surface import diff_surfaces, surface_of
+from scripts.generate.python_surface import surface_of
 from scripts.update.changes import Change, count_breaking
 from scripts.update.spec_diff import diff_documents
+from scripts.update.surface_diff import diff_surfaces
 
 CHANGELOG_FILE = paths.SPEC_DIR / "CHANGELOG.md"
 HEADING = re.compile(r"^## (?P<date>\d{4}-\d{2}-\d{2}): spec sha256 (?P<sha>[0-9a-f]+)", re.MULTILINE)
@@ -27,7 +28,7 @@ One entry per accepted version of the upstream OpenAPI document, appended by `no
 Each entry has two layers: the spec (operations, parameters, bodies, responses and schemas, as
 the API-key client sees them) and the Python surface (functions and models of `cekura_client`).
 Every change is marked breaking or compatible for a client; the rules are documented in
-`scripts/spec_diff.py`, `scripts/schema_diff.py` and `scripts/python_surface.py`.
+`scripts/update/spec_diff.py`, `scripts/update/schema_diff.py` and `scripts/update/surface_diff.py`.
 """
 
 

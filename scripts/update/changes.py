@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, order=True)
 class Change:
-    """`kind` is the rule's id (see `scripts/spec_diff.py` and `scripts/python_surface.py`).
+    """`kind` is the rule's id (see `scripts/update/spec_diff.py` and `scripts/update/surface_diff.py`).
 
     `where` names the operation (`GET /path/`), schema (`schema Foo`), function or model; `pointer`
     is the place inside it (`query.limit`, `body.name`, `properties.status`, empty for the whole);

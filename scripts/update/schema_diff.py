@@ -25,13 +25,14 @@ request side): the model loses the attribute or the constructor argument. As in 
 `readOnly` property only counts in responses and a `writeOnly` one only in requests.
 
 Only inline schemas are walked; a `$ref` on both sides to the same component stops the walk,
-because components are compared once each (`scripts/spec_diff.py`), not once per use.
+because components are compared once each (`scripts/update/spec_diff.py`), not once per use.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from scripts.core.openapi_document import is_null_schema, is_nullable, ref_name
 from scripts.update.changes import Change
 
 REQUEST = "request"
@@ -72,26 +73,6 @@ class Site:
         return Change(self.where, self.pointer, f"{self.prefix}-{rule}", detail, breaking)
 
 
-def ref_name(ref: str) -> str:
-    return ref.rsplit("/", 1)[-1]
-
-
-def _is_null(schema: Any) -> bool:
-    return isinstance(schema, dict) and schema.get("type") == "null" and len(schema) <= 2
-
-
-def is_nullable(schema: Any) -> bool:
-    """True if `null` is valid: `type` lists it, `nullable: true`, a null alternative or enum value."""
-    if not isinstance(schema, dict):
-        return False
-    kind = schema.get("type")
-    if schema.get("nullable") is True or kind == "null" or (isinstance(kind, list) and "null" in kind):
-        return True
-    if any(_is_null(alt) for key in ("anyOf", "oneOf") for alt in schema.get(key) or []):
-        return True
-    return None in (schema.get("enum") or [])
-
-
 def shape(schema: Any) -> str:
     """The type of `schema` as one string, ignoring nullability, enum values and properties."""
     if not isinstance(schema, dict):
@@ -99,7 +80,7 @@ def shape(schema: Any) -> str:
     if isinstance(schema.get("$ref"), str):
         return ref_name(schema["$ref"])
     for key in ("anyOf", "oneOf"):
-        alternatives = [alt for alt in schema.get(key) or [] if not _is_null(alt)]
+        alternatives = [alt for alt in schema.get(key) or [] if not is_null_schema(alt)]
         if len(alternatives) == 1:
             return shape(alternatives[0])
         if alternatives:
@@ -163,8 +144,8 @@ def compare_schemas(old: Any, new: Any, site: Site) -> list[Change]:
 
 def _compare_alternatives(old: list[Any], new: list[Any], site: Site) -> list[Change]:
     """Walk inline alternatives pairwise; their shapes already match, so pair them in shape order."""
-    old_sorted = sorted((alt for alt in old if not _is_null(alt)), key=shape)
-    new_sorted = sorted((alt for alt in new if not _is_null(alt)), key=shape)
+    old_sorted = sorted((alt for alt in old if not is_null_schema(alt)), key=shape)
+    new_sorted = sorted((alt for alt in new if not is_null_schema(alt)), key=shape)
     if len(old_sorted) != len(new_sorted):
         return []
     return [

@@ -3,7 +3,7 @@
 Why not a library: oasdiff, the reference for these rules, is a Go program not packaged for
 PyPI, and the Python OpenAPI diff packages are unmaintained or do not classify changes; the
 classification is the part that matters here and is small. The rules follow oasdiff's catalogue
-(its check ids in brackets); schema-level rules are in `scripts/schema_diff.py`.
+(its check ids in brackets); schema-level rules are in `scripts/update/schema_diff.py`.
 
 Operations are identified by method and path (the client's function names derive from them):
 
@@ -29,8 +29,7 @@ Operations are identified by method and path (the client's function names derive
 from collections import defaultdict
 from typing import Any
 
-from scripts.core.openapi_document import iter_operations, referenced_components
-from scripts.patch.normalizers.operation_names import resolve
+from scripts.core.openapi_document import iter_operations, raw_parameters, referenced_components, resolve
 from scripts.update.changes import Change
 from scripts.update.schema_diff import REQUEST, RESPONSE, Site, compare_schemas
 
@@ -97,7 +96,7 @@ def _compare_operation(
         changes.append(Change(at, "", "api-operation-id-changed", f"operationId {old_id} -> {new_id}", False))
     changes += _parameter_changes(at, _parameters(key, old_op, old), _parameters(key, new_op, new))
     changes += _body_changes(
-        at, resolve(old_op.get("requestBody"), old), resolve(new_op.get("requestBody"), new)
+        at, resolve(old, old_op.get("requestBody")), resolve(new, new_op.get("requestBody"))
     )
     changes += _response_changes(at, old_op.get("responses") or {}, new_op.get("responses") or {}, old, new)
     return changes
@@ -105,10 +104,9 @@ def _compare_operation(
 
 def _parameters(key: Key, operation: dict[str, Any], document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Path-level and operation-level parameters, resolved, keyed `in.name` (operation level wins)."""
-    item = document["paths"][key[1]]
     found = {}
-    for raw in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
-        parameter = resolve(raw, document)
+    for raw in raw_parameters(document, key[1], operation):
+        parameter = resolve(document, raw)
         if isinstance(parameter, dict) and "name" in parameter:
             found[f"{parameter.get('in')}.{parameter['name']}"] = parameter
     return found
@@ -191,8 +189,8 @@ def _response_changes(
     for status in new.keys() - old.keys():
         changes.append(Change(at, str(status), "response-status-added", f"response {status} added", False))
     for status in old.keys() & new.keys():
-        old_schema = _json_schema((resolve(old[status], old_doc) or {}).get("content"))
-        new_schema = _json_schema((resolve(new[status], new_doc) or {}).get("content"))
+        old_schema = _json_schema((resolve(old_doc, old[status]) or {}).get("content"))
+        new_schema = _json_schema((resolve(new_doc, new[status]) or {}).get("content"))
         site = Site(at, str(status), "response-body", frozenset({RESPONSE}))
         if old_schema is not None and new_schema is None and str(status).startswith("2"):
             changes.append(Change(at, str(status), "response-body-removed", "response body removed", True))

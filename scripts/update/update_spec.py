@@ -3,7 +3,7 @@
 Steps: fetch the declared sources (the document from `--from PATH_OR_URL` instead, if given) and
 stop if every hash equals the lock's; patch the new document (an overlay action that no longer
 matches fails the update, naming every stale overlay file); regenerate the client; compare the
-locked and the new document (`scripts/changelog.py`); then put `spec/upstream/`,
+locked and the new document (`scripts/update/changelog.py`); then put `spec/upstream/`,
 `spec/lock.json`, `spec/build/`, `spec/CHANGELOG.md` and `generated/` in place together and
 run the test suite. Everything is staged in a temporary directory first; if any step fails,
 the tests included, `spec/` and `generated/` are left, or put back, as they were.

@@ -16,7 +16,7 @@ from typing import Any
 
 from scripts.core.errors import ToolchainError
 from scripts.core.jsonio import dump_json, write_atomic
-from scripts.core.openapi_document import HTTP_METHODS
+from scripts.core.openapi_document import HTTP_METHODS, escape_token
 from scripts.upstream.pages import extract_page_operation
 
 _MERGED_ROOT_KEYS = ("paths", "components")
@@ -140,7 +140,7 @@ def _first_difference(a: Any, b: Any, pointer: str = "") -> str | None:
         return pointer
     if isinstance(a, dict):
         for key in dict.fromkeys([*a, *b]):
-            here = f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+            here = f"{pointer}/{escape_token(key)}"
             if key not in a or key not in b:
                 return here
             found = _first_difference(a[key], b[key], here)

@@ -21,10 +21,11 @@ from scripts.bench.regeneration import (
     skipped_by_generator,
 )
 from scripts.bench.report import Goal, Section, markdown
-from scripts.bench.sample_page import build_page, list_response_schema, resolve
+from scripts.bench.sample_page import build_page, list_response_schema
 from scripts.bench.timing import Samples, round_robin
 from scripts.core.errors import ToolchainError
 from scripts.core.jsonio import sha256_hex
+from scripts.core.openapi_document import resolve
 from scripts.upstream.lock import Lock, LockedFile
 
 DOCUMENT_URI = "urn:bench:openapi-document"

@@ -9,7 +9,8 @@ import attrs
 import pytest
 from fixture_client import build_fixture_client, run_in_client
 
-from scripts.generate.python_surface import Slot, Surface, diff_surfaces, parameter_names, surface_of
+from scripts.generate.python_surface import Slot, Surface, parameter_names, surface_of
+from scripts.update.surface_diff import diff_surfaces
 
 
 def test_functions_are_the_generated_modules(

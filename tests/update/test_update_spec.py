@@ -17,11 +17,11 @@ import pytest
 from scripts.core import paths
 from scripts.core.errors import PatchError, ToolchainError
 from scripts.core.jsonio import sha256_hex
+from scripts.core.openapi_document import iter_operations
 from scripts.patch.patch_spec import PatchLayout
 from scripts.update.update_spec import Outcome, UpdateLayout, run
 from scripts.upstream.lock import Lock, LockedFile, read_lock, write_lock
 
-METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
 PASS = (sys.executable, "-c", "pass")
 LINE = re.compile(
     r"^- \*\*(?P<verdict>\w+)\*\* `(?P<where>[^`]+)`(?: `(?P<pointer>[^`]+)`)?: (?P<kind>[\w-]+), "
@@ -31,10 +31,8 @@ LINE = re.compile(
 def api_key_operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     return {
         (method, path): operation
-        for path, item in document["paths"].items()
-        for method, operation in item.items()
-        if method in METHODS
-        and any("api_key" in requirement for requirement in operation.get("security") or [])
+        for path, method, operation in iter_operations(document)
+        if any("api_key" in requirement for requirement in operation.get("security") or [])
     }
 
 

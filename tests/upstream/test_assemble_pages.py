@@ -12,6 +12,7 @@ from mirror import load_document, mirror_dir
 from narrow import narrow_to_operation
 
 from scripts.core.errors import ToolchainError
+from scripts.core.openapi_document import escape_token, iter_operations
 from scripts.upstream.assemble_pages import assemble_pages, main, read_pages
 from scripts.upstream.pages import extract_page_operation
 
@@ -376,12 +377,8 @@ class KnownDifference:
     differences: tuple[str, ...]
 
 
-def _escape(path: str) -> str:
-    return path.replace("~", "~0").replace("/", "~1")
-
-
 def _published_page(path: str, request_schema: str) -> KnownDifference:
-    operation = f"/paths/{_escape(path)}/post"
+    operation = f"/paths/{escape_token(path)}/post"
     runs = f"{operation}/responses/200/content/application~1json/schema/properties/runs"
     request = f"/components/schemas/{request_schema}"
     fields = [f"outbound_dial_window_{name}" for name in ("opens_at", "seconds", "closes_at")]
@@ -420,7 +417,7 @@ def differences(full: Any, page: Any, pointer: str = "") -> list[str]:
         if order_full != order_page:
             found.append(f"key order {pointer or '/'}: {order_full} -> {order_page}")
         for key in dict.fromkeys([*full, *page]):
-            here = f"{pointer}/{_escape(str(key))}"
+            here = f"{pointer}/{escape_token(key)}"
             if key not in page:
                 found.append(f"only in openapi.json: {here}")
             elif key not in full:
@@ -480,7 +477,7 @@ def test_assembled_page_matches_the_narrowed_full_document(page_name: str) -> No
 @needs_mirror
 def test_assembled_mirror_holds_exactly_the_pages_operations() -> None:
     mirror = load_mirror()
-    operations = {(method, path) for path, item in mirror.assembled["paths"].items() for method in item}
+    operations = {(method, path) for path, method, _ in iter_operations(mirror.assembled)}
     assert operations == set(mirror.operations.values())
     assert len(operations) == len(PAGE_NAMES) == 26
     # Every known difference names a page that exists, so none can go stale unnoticed.

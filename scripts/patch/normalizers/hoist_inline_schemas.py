@@ -46,7 +46,7 @@ from http import HTTPStatus
 from typing import Any
 
 from scripts.core.errors import PatchError
-from scripts.core.openapi_document import HTTP_METHODS, iter_operations
+from scripts.core.openapi_document import HTTP_METHODS, iter_operations, iter_path_items
 
 SCHEMA_PREFIX = "#/components/schemas/"
 
@@ -214,9 +214,7 @@ def schema_components(document: dict[str, Any]) -> dict[str, Any]:
 
 def operation_schemas(document: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str, Names]]:
     """Every schema at the root of a parameter, request body or response, in document order."""
-    for path, item in document.get("paths", {}).items():
-        if not isinstance(item, dict):
-            continue
+    for path, item in iter_path_items(document):
         path_names = pascal_case(path)
         yield from parameter_schemas(item.get("parameters"), path_names)
         for method in HTTP_METHODS:

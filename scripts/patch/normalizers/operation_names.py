@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scripts.core.errors import PatchError
-from scripts.core.openapi_document import iter_operations
+from scripts.core.openapi_document import iter_operations, raw_parameters, resolve
 
 _VERBS = {"post": "create", "put": "update", "patch": "partial_update", "delete": "destroy"}
 _VERSION = re.compile(r"^v\d+$")
@@ -98,10 +98,10 @@ def _verb(method: str, operation: dict[str, Any], document: dict[str, Any]) -> s
 
 def returns_list(operation: dict[str, Any], document: dict[str, Any]) -> bool:
     """True if the 200 response is a JSON array or a DRF page object (any paginator)."""
-    response = resolve(operation.get("responses", {}).get("200"), document)
+    response = resolve(document, operation.get("responses", {}).get("200"))
     content = response.get("content", {}) if isinstance(response, dict) else {}
     for media in content.values():
-        schema = resolve(media.get("schema") if isinstance(media, dict) else None, document)
+        schema = resolve(document, media.get("schema") if isinstance(media, dict) else None)
         if not isinstance(schema, dict):
             continue
         if schema.get("type") == "array":
@@ -110,20 +110,6 @@ def returns_list(operation: dict[str, Any], document: dict[str, Any]) -> bool:
         if isinstance(properties, dict) and properties.keys() >= _PAGE_FIELDS:
             return True
     return False
-
-
-def resolve(node: Any, document: dict[str, Any]) -> Any:
-    """Follow local `$ref`s (`#/components/...`) until a non-reference node; None if dangling."""
-    seen: set[str] = set()
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        ref: str = node["$ref"]
-        if not ref.startswith("#/") or ref in seen:
-            return None
-        seen.add(ref)
-        node = document
-        for key in ref[2:].split("/"):
-            node = node.get(key.replace("~1", "/").replace("~0", "~")) if isinstance(node, dict) else None
-    return node
 
 
 @dataclass(frozen=True)
@@ -183,9 +169,8 @@ def find_model_clashes(named: list[Named], document: dict[str, Any]) -> list[tup
 
 
 def _parameters(entry: Named, document: dict[str, Any]) -> list[dict[str, Any]]:
-    path_level = document["paths"][entry.path].get("parameters", [])
-    raw = [*path_level, *entry.operation.get("parameters", [])]
-    resolved = (resolve(parameter, document) for parameter in raw)
+    raw = raw_parameters(document, entry.path, entry.operation)
+    resolved = (resolve(document, parameter) for parameter in raw)
     return [parameter for parameter in resolved if isinstance(parameter, dict)]
 
 

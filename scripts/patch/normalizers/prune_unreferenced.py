@@ -7,15 +7,19 @@ Delete when: never; this keeps the client's surface equal to what its operations
 
 from typing import Any
 
-from scripts.core.openapi_document import HTTP_METHODS, iter_operations, referenced_components
+from scripts.core.openapi_document import (
+    HTTP_METHODS,
+    iter_operations,
+    iter_path_items,
+    referenced_components,
+)
 
 
 def normalize(document: dict[str, Any]) -> list[str]:
     report = []
-    paths = document.get("paths", {})
-    empty = [path for path, item in paths.items() if not any(m in item for m in HTTP_METHODS)]
+    empty = [path for path, item in iter_path_items(document) if not any(m in item for m in HTTP_METHODS)]
     for path in empty:
-        del paths[path]
+        del document["paths"][path]
     if empty:
         report.append(f"removed {len(empty)} path item(s) left without operations")
 
