@@ -2,7 +2,7 @@
 
 The generator writes into a temporary directory; `generated/` is replaced only when generation
 succeeded, so a failed run leaves the previous client as it was. When no input changed since the
-tree was built (`scripts/generate_fingerprint.py`), it is left alone; `--force` regenerates.
+tree was built (`scripts/core/fingerprint.py`), it is left alone; `--force` regenerates.
 """
 
 import argparse
@@ -17,7 +17,8 @@ from pathlib import Path
 
 from scripts.core import paths
 from scripts.core.errors import ToolchainError
-from scripts.generate.generate_fingerprint import changed_inputs, current_inputs, stored_inputs, write_inputs
+from scripts.core.fingerprint import changed_inputs
+from scripts.generate.generate_fingerprint import current_inputs, stored_inputs, write_inputs
 
 GENERATOR_CONFIG = paths.ROOT / "openapi-python-client.yaml"
 TEMPLATES_DIR = paths.ROOT / "templates"

@@ -7,9 +7,10 @@ document's hash is recorded in the lock; `--locked` instead fails when it differ
 how CI proves the committed lock reproduces.
 
 When nothing the patch depends on changed (the locked upstream files, `spec/sources.yaml`, the
-overlays, the toolchain's code and the versions of the libraries that parse overlays) and the
-built document still has the lock's hash, the step says so and writes nothing: most of a no-op
-regeneration was this step redoing the same work. `--force` patches anyway.
+overlays, the code of the layers of `scripts/` the step runs (`PATCH_LAYERS`) and the versions of
+the libraries that parse overlays) and the built document still has the lock's hash, the step says
+so and writes nothing: most of a no-op regeneration was this step redoing the same work. `--force`
+patches anyway.
 """
 
 import argparse
@@ -24,15 +25,16 @@ from typing import Any
 
 from scripts.core import paths
 from scripts.core.errors import PatchError, ToolchainError
-from scripts.core.jsonio import dump_json, sha256_hex, write_all_atomic
-from scripts.core.openapi_document import iter_operations
-from scripts.generate.generate_fingerprint import (
+from scripts.core.fingerprint import (
     changed_inputs,
     file_digest,
+    inputs_json,
     stored_inputs,
     tool_version,
     tree_digest,
 )
+from scripts.core.jsonio import dump_json, sha256_hex, write_all_atomic
+from scripts.core.openapi_document import iter_operations
 from scripts.patch.normalizers import (
     dedupe_type_lists,
     hoist_inline_schemas,
@@ -51,6 +53,9 @@ from scripts.upstream.sources import Source, load_sources
 Normalizer = Callable[[dict[str, Any]], list[str]]
 
 INPUTS_FILE = ".patch-inputs.json"
+# The packages of scripts/ the patch step imports: a change elsewhere (bench, generate, ...) cannot
+# change the patched document, so it does not re-patch.
+PATCH_LAYERS = ("core", "upstream", "patch")
 VERSIONED_LIBRARIES = ("jsonpath-rfc9535", "ruamel.yaml")
 
 NORMALIZERS: tuple[tuple[str, Normalizer], ...] = (
@@ -133,7 +138,7 @@ class PatchLayout:
     overlays_dir: Path = paths.OVERLAYS_DIR
     output: Path = paths.PATCHED_DOCUMENT
     report_file: Path = paths.PATCH_REPORT
-    toolchain_dir: Path = paths.ROOT / "scripts"
+    toolchain_dirs: tuple[Path, ...] = tuple(paths.ROOT / "scripts" / layer for layer in PATCH_LAYERS)
 
     @property
     def inputs_file(self) -> Path:
@@ -148,16 +153,16 @@ def patch_inputs(layout: PatchLayout, lock: Lock) -> dict[str, str]:
         "locked upstream": sha256_hex(json.dumps(locked_sources, sort_keys=True).encode()),
         "sources file": file_digest(layout.sources_file),
         "overlays": tree_digest(layout.overlays_dir),
-        "toolchain code": tree_digest(layout.toolchain_dir),
         "python version": platform.python_version(),
     }
+    inputs.update({f"scripts/{d.name} code": tree_digest(d) for d in layout.toolchain_dirs})
     inputs.update({f"{name} version": tool_version(name) for name in VERSIONED_LIBRARIES})
     return inputs
 
 
 def up_to_date(layout: PatchLayout, lock: Lock, inputs: dict[str, str]) -> bool:
     """True when the built document was made from `inputs` and still has the lock's hash."""
-    if changed_inputs(stored_inputs(layout.output.parent, INPUTS_FILE), inputs):
+    if changed_inputs(stored_inputs(layout.inputs_file), inputs):
         return False
     if not (layout.output.is_file() and layout.report_file.is_file()):
         return False
@@ -201,7 +206,7 @@ def run(
     files = {
         layout.output: data,
         layout.report_file: ("\n".join(report) + "\n").encode("utf-8"),
-        layout.inputs_file: (json.dumps(inputs, indent=2) + "\n").encode("utf-8"),
+        layout.inputs_file: inputs_json(inputs),
     }
     if lock.patched != patched:
         files[layout.lock_file] = Lock(sources=lock.sources, patched=patched).to_json()

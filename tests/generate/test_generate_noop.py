@@ -6,14 +6,13 @@ import pytest
 
 from scripts.core import paths
 from scripts.core.errors import ToolchainError
+from scripts.core.fingerprint import changed_inputs, tree_digest
 from scripts.generate.generate_client import GENERATOR_CONFIG, OVERRIDES_DIR, TEMPLATES_DIR, main
 from scripts.generate.generate_client import __file__ as GENERATION_STEP
 from scripts.generate.generate_fingerprint import (
     FINGERPRINT_FILE,
-    changed_inputs,
     current_inputs,
     stored_inputs,
-    tree_digest,
     write_inputs,
 )
 

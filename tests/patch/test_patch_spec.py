@@ -38,10 +38,10 @@ def make_layout(tmp_path: Path) -> PatchLayout:
         overlays_dir=tmp_path / "overlays",
         output=tmp_path / "build" / "openapi.json",
         report_file=tmp_path / "build" / "report.md",
-        toolchain_dir=tmp_path / "scripts",
+        toolchain_dirs=(tmp_path / "scripts" / "patch",),
     )
-    layout.toolchain_dir.mkdir()
-    (layout.toolchain_dir / "normalize.py").write_text("STEP = 1\n")
+    layout.toolchain_dirs[0].mkdir(parents=True)
+    (layout.toolchain_dirs[0] / "normalize.py").write_text("STEP = 1\n")
     layout.sources_file.write_text("document: {url: 'https://example.test/openapi.json'}\n")
     raw = dump_json(UPSTREAM)
     layout.cache_dir.mkdir()
@@ -127,7 +127,7 @@ def _edit_overlay(layout: PatchLayout) -> None:
 
 
 def _edit_toolchain(layout: PatchLayout) -> None:
-    (layout.toolchain_dir / "normalize.py").write_text("STEP = 2\n")
+    (layout.toolchain_dirs[0] / "normalize.py").write_text("STEP = 2\n")
 
 
 def _edit_sources(layout: PatchLayout) -> None:
@@ -159,6 +159,15 @@ def test_any_changed_input_or_output_patches_again(
     assert result is not None
     data = layout.output.read_bytes()
     assert read_lock(layout.lock_file).patched == {"sha256": sha256_hex(data), "size": len(data)}
+    assert run(layout) is None
+
+
+def test_code_of_a_layer_the_patch_does_not_run_does_not_patch_again(tmp_path: Path) -> None:
+    layout = make_layout(tmp_path)
+    run(layout)
+    bench = tmp_path / "scripts" / "bench"
+    bench.mkdir()
+    (bench / "report.py").write_text("# a comment\n")
     assert run(layout) is None
 
 
