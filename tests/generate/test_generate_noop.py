@@ -29,6 +29,7 @@ def patched() -> None:
         pytest.fail(f"{paths.PATCHED_DOCUMENT} is missing: run the tests through `nox -s tests`")
 
 
+@pytest.mark.client_build
 def test_unchanged_inputs_skip_then_force_regenerates(
     patched: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

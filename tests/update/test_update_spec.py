@@ -132,6 +132,10 @@ def snapshot(layout: UpdateLayout) -> dict[str, bytes]:
     return {str(f): f.read_bytes() for root in roots for f in sorted(root.rglob("*")) if f.is_file()}
 
 
+# Each update patches and generates the full client, once per version of the history.
+pytestmark = pytest.mark.client_build
+
+
 @pytest.fixture(scope="module")
 def versions(mirror: Path) -> dict[str, Path]:
     return {
