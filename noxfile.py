@@ -47,6 +47,18 @@ def patch(session: nox.Session) -> None:
 
 
 @nox.session(python=TOOLCHAIN_PYTHON)
+def validate(session: nox.Session) -> None:
+    """Validate a document (OpenAPI 3.1) and check its examples against their schemas: the patched
+    document, or `-- FILE` (e.g. `spec/upstream/openapi.json`, to find defects worth an overlay)."""
+    install_group(session, "toolchain")
+    if not session.posargs:
+        ensure_patched(session, locked=False)
+    document = session.posargs or ["spec/build/openapi.json"]
+    session.run("python", "-m", "scripts.patch.validate_spec", *document)
+    session.run("python", "-m", "scripts.patch.check_examples", *document)
+
+
+@nox.session(python=TOOLCHAIN_PYTHON)
 def generate(session: nox.Session) -> None:
     """Regenerate the client into generated/ from the patched document."""
     install_group(session, "toolchain")

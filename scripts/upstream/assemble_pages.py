@@ -3,19 +3,14 @@
 Each docs page embeds a self-contained single-operation document (see `scripts/pages.py`);
 merging them gives one document for the operations the docs publish. Nothing is guessed: an
 operation or component that two pages define differently is an error naming both pages, because
-the merged document can hold only one of them.
-
-Usage: python -m scripts.upstream.assemble_pages DIR OUT.json
+the merged document can hold only one of them. `nox -s patch` assembles the pages when
+`spec/sources.yaml` declares no monolithic document.
 """
 
-import argparse
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from scripts.core.errors import ToolchainError
-from scripts.core.jsonio import dump_json, write_atomic
 from scripts.core.openapi_document import HTTP_METHODS, escape_token
 from scripts.upstream.pages import extract_page_operation
 
@@ -160,50 +155,3 @@ def _mapping(value: Any, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ToolchainError(f"{what} is not a mapping")
     return value
-
-
-def read_pages(directory: Path) -> list[tuple[str, str]]:
-    """Read every `*.md` in `directory`, sorted by file name so the output is reproducible."""
-    if not directory.is_dir():
-        raise ToolchainError(f"{directory} is not a directory of documentation pages")
-    files = sorted(directory.glob("*.md"), key=lambda file: file.name)
-    if not files:
-        raise ToolchainError(f"{directory} holds no *.md documentation pages")
-    pages = []
-    for file in files:
-        try:
-            pages.append((file.name, file.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ToolchainError(f"cannot read page {file}: {exc}") from exc
-    return pages
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m scripts.upstream.assemble_pages",
-        description="Assemble the OpenAPI fences of every *.md page in DIR into one document.",
-    )
-    parser.add_argument("pages_dir", metavar="DIR", type=Path, help="directory of *.md pages")
-    parser.add_argument("output", metavar="OUT.json", type=Path, help="where to write the result")
-    args = parser.parse_args(argv)
-    try:
-        pages = read_pages(args.pages_dir)
-        document = assemble_pages(pages)
-        try:
-            data = dump_json(document)
-        except (TypeError, ValueError) as exc:  # YAML can hold dates or cycles; JSON cannot
-            raise ToolchainError(f"the assembled document is not valid JSON data: {exc}") from exc
-        try:
-            write_atomic(args.output, data)
-        except OSError as exc:
-            raise ToolchainError(f"cannot write {args.output}: {exc}") from exc
-    except ToolchainError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    operations = sum(key in HTTP_METHODS for item in document["paths"].values() for key in item)
-    print(f"assembled {operations} operations from {len(pages)} pages into {args.output}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

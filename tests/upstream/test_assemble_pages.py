@@ -1,7 +1,6 @@
 """`scripts.upstream.assemble_pages` and `narrow`: inline pages, then every page of the mirror."""
 
 import copy
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -13,7 +12,7 @@ from narrow import narrow_to_operation
 
 from scripts.core.errors import ToolchainError
 from scripts.core.openapi_document import escape_token, iter_operations
-from scripts.upstream.assemble_pages import assemble_pages, main, read_pages
+from scripts.upstream.assemble_pages import assemble_pages
 from scripts.upstream.pages import extract_page_operation
 
 # --- inline pages ---------------------------------------------------------------------------------
@@ -205,39 +204,6 @@ def test_invalid_yaml_in_the_fence_is_an_error_naming_the_page() -> None:
 def test_no_pages_is_an_error() -> None:
     with pytest.raises(ToolchainError, match="no pages"):
         assemble_pages([])
-
-
-# --- the command line -----------------------------------------------------------------------------
-
-
-def test_main_assembles_every_page_sorted_by_name(tmp_path: Path) -> None:
-    pages_dir = tmp_path / "pages"
-    pages_dir.mkdir()
-    (pages_dir / "b.md").write_text(POST_BAR, encoding="utf-8")
-    (pages_dir / "a.md").write_text(GET_FOO, encoding="utf-8")
-    (pages_dir / "notes.txt").write_text("not a page", encoding="utf-8")
-    out = tmp_path / "out" / "openapi.json"
-
-    assert main([str(pages_dir), str(out)]) == 0
-
-    expected = assemble_pages([("a.md", GET_FOO), ("b.md", POST_BAR)])
-    assert out.read_text(encoding="utf-8") == json.dumps(expected, indent=2) + "\n"
-    assert list(json.loads(out.read_text(encoding="utf-8"))["paths"]) == ["/foos/{id}/", "/bars/"]
-
-
-def test_main_reports_one_error_line_and_writes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    (tmp_path / "a.md").write_text(GET_FOO, encoding="utf-8")
-    (tmp_path / "b.md").write_text(GET_FOO.replace("foos-retrieve", "other"), encoding="utf-8")
-    out = tmp_path / "openapi.json"
-
-    assert main([str(tmp_path), str(out)]) == 1
-
-    err = capsys.readouterr().err
-    assert err.startswith("error: pages a.md and b.md define GET /foos/{id}/ differently")
-    assert err.count("\n") == 1
-    assert not out.exists()
 
 
 # --- narrowing ------------------------------------------------------------------------------------
@@ -442,6 +408,11 @@ class Mirror:
     full: dict[str, Any]
     assembled: dict[str, Any]
     operations: dict[str, tuple[str, str]]  # page name -> (method, path)
+
+
+def read_pages(directory: Path) -> list[tuple[str, str]]:
+    """Every `*.md` page in `directory`, sorted by file name, as the patch step reads the cache."""
+    return [(file.name, file.read_text("utf-8")) for file in sorted(directory.glob("*.md"))]
 
 
 @cache
