@@ -108,7 +108,8 @@ def mock(session: nox.Session) -> None:
 
 @nox.session(python=TOOLCHAIN_PYTHON)
 def update(session: nox.Session) -> None:
-    """Accept the newest upstream (or `-- --from PATH_OR_URL`) with a changelog entry: scripts/update_spec.py.
+    """Accept the newest upstream (or `-- --from PATH_OR_URL`) with a changelog entry:
+    scripts/update/update_spec.py.
 
     The exit code is the script's, so CI can act on it: 0 no change, 10 compatible, 20 breaking, 1 failure.
     """
