@@ -205,11 +205,7 @@ def schema_directions(document: dict[str, Any]) -> dict[str, set[str]]:
     """For each component schema, whether requests, responses or both reach it."""
     directions: dict[str, set[str]] = defaultdict(set)
     for path, _, operation in iter_operations(document):
-        sending = [
-            document["paths"][path].get("parameters"),
-            operation.get("parameters"),
-            operation.get("requestBody"),
-        ]
+        sending = [raw_parameters(document, path, operation), operation.get("requestBody")]
         for direction, node in ((REQUEST, sending), (RESPONSE, operation.get("responses"))):
             for section, name in referenced_components(document, node):
                 if section == "schemas":
