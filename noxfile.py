@@ -48,8 +48,10 @@ def patch(session: nox.Session) -> None:
 
 @nox.session(python=TOOLCHAIN_PYTHON)
 def validate(session: nox.Session) -> None:
-    """Validate a document (OpenAPI 3.1) and check its examples against their schemas: the patched
-    document, or `-- FILE` (e.g. `spec/upstream/openapi.json`, to find defects worth an overlay)."""
+    """Validate a document (OpenAPI 3.1) and check its examples: the patched one, or `-- FILE`.
+
+    `-- spec/upstream/openapi.json` lists the upstream defects worth an overlay.
+    """
     install_group(session, "toolchain")
     if not session.posargs:
         ensure_patched(session, locked=False)
@@ -108,8 +110,7 @@ def mock(session: nox.Session) -> None:
 
 @nox.session(python=TOOLCHAIN_PYTHON)
 def update(session: nox.Session) -> None:
-    """Accept the newest upstream (or `-- --from PATH_OR_URL`) with a changelog entry:
-    scripts/update/update_spec.py.
+    """Accept the newest upstream (or `-- --from PATH_OR_URL`) with a changelog entry: scripts/update/.
 
     The exit code is the script's, so CI can act on it: 0 no change, 10 compatible, 20 breaking, 1 failure.
     """
