@@ -7,7 +7,7 @@ generator version and the sha256 of each upstream template a fork started from, 
 `templates/upstream/` keeps those upstream files byte for byte (MIT, see its LICENSE) so the diff to
 merge can be printed. No library tracks template forks; this is the smallest check that notices.
 
-`python -m scripts.template_fork` compares the installed generator with the record: exit 0 when every
+`python -m scripts.generate.template_fork` compares the installed generator with the record: exit 0 when every
 forked template is still the recorded upstream, else 1 with each upstream diff to merge into the fork.
 After merging, `--record` copies the installed upstream templates and rewrites the record.
 """
@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts import paths
+from scripts.core import paths
 
 GENERATOR = "openapi-python-client"
 TEMPLATES_DIR = paths.ROOT / "templates"
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"error: {len(drifts)} forked template(s) out of step with {GENERATOR} "
             f"{importlib.metadata.version(GENERATOR)}: merge each upstream diff into templates/, "
-            "then run `python -m scripts.template_fork --record`",
+            "then run `python -m scripts.generate.template_fork --record`",
             file=sys.stderr,
         )
         return 1

@@ -1,13 +1,13 @@
-"""Generated code for the project's fixture document is what `tests/golden_record/expected/` records.
+"""Generated code for the project's fixture document is what `tests/generate/golden_record/expected/` records.
 
 A failure shows the diff a template, override or generator change made to generated code. If the
-change is intended, run `python -m scripts.golden_record` and commit `expected/` with it.
+change is intended, run `python -m scripts.generate.golden_record` and commit `expected/` with it.
 """
 
 import difflib
 from pathlib import Path
 
-from scripts import golden_record
+from scripts.generate import golden_record
 
 
 def test_generated_code_matches_the_golden_record(tmp_path: Path) -> None:

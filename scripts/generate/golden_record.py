@@ -1,12 +1,12 @@
 """The golden record: the client generated from a small fixture document the project owns.
 
 `tests/golden_record/fixture.yaml` has the shapes the templates and the generator settings change;
-`tests/golden_record/expected/` is what the pipeline generates from it, committed, so a template,
+`tests/generate/golden_record/expected/` is what the pipeline generates from it, committed, so a template,
 override or generator change shows its effect on generated code as a readable diff in review
 (openapi-python-client keeps its own `end_to_end_tests/golden-record` the same way).
 `tests/test_golden_record.py` compares a fresh generation with it on every run.
 
-`python -m scripts.golden_record` rewrites `expected/` after a deliberate change; review its diff.
+`python -m scripts.generate.golden_record` rewrites `expected/` after a deliberate change; review its diff.
 Overrides are copied into the package verbatim and are already in the repository: they are left out.
 """
 
@@ -16,11 +16,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from scripts import paths
-from scripts.generate_client import OVERRIDES_DIR, build_client
-from scripts.yamlio import load_yaml
+from scripts.core import paths
+from scripts.core.yamlio import load_yaml
+from scripts.generate.generate_client import OVERRIDES_DIR, build_client
 
-GOLDEN_DIR = paths.ROOT / "tests" / "golden_record"
+GOLDEN_DIR = paths.ROOT / "tests" / "generate" / "golden_record"
 FIXTURE = GOLDEN_DIR / "fixture.yaml"
 EXPECTED = GOLDEN_DIR / "expected"
 

@@ -2,7 +2,7 @@
 
 import re
 
-from scripts import paths
+from scripts.core import paths
 
 OVERRIDES = paths.ROOT / "overrides"
 ROW = re.compile(r"^\| `(?P<module>[\w/]+\.py)` \| (?P<kind>\w+) \| (?P<what>[^|]+) \| (?P<delete>[^|]+) \|$")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import template_fork
+from scripts.generate import template_fork
 
 
 def test_every_forked_template_matches_the_installed_generator() -> None:
