@@ -346,3 +346,71 @@ def test_drf_reads_the_other_spellings_differently(
     read_as = {"modes": [], **read_as}  # an omitted MultipleChoiceField reads as [] in a form
     headers = {"Content-Type": FORM}
     assert read(client, SPELLINGS, FORM, content=form.encode(), headers=headers) == read_as
+
+
+# --- property names a form key cannot carry ---------------------------------------------------------
+
+NAMED = register(
+    "named",
+    serializer(
+        "Named",
+        voice=Voice(required=False),
+        steps=Step(many=True, required=False),
+        extra=s.DictField(required=False),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("form", "read_as"),
+    [
+        (
+            "steps[0]=true",
+            {"steps": {"0": {"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]}}},
+        ),
+        ("steps[0]x.y=true&steps[0]text=a", {"steps": [{"text": "a", "optional": False}]}),
+        ("voice.provider=openai&voice.a.b=1", {"voice": {"provider": "openai"}}),
+        ("extra.=1", {}),
+    ],
+)
+def test_drf_reads_a_key_holding_nesting_characters_as_something_else(
+    client: httpx.Client, form: str, read_as: dict[str, Any]
+) -> None:
+    """What the old encoding of `{"": true}`, `{"x.y": true}` and `{"a.b": 1}` made DRF read."""
+    response = client.post(NAMED, content=form.encode(), headers={"Content-Type": FORM})
+    answer = response.json()
+    assert (answer if response.status_code == 400 else answer["data"]) == read_as
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "name"),
+    [
+        ({"": True}, "body", ""),
+        ({"a.b": 1}, "body", "a.b"),
+        ({"a[0]": 1}, "body", "a[0]"),
+        ({"a]": 1}, "body", "a]"),
+        ({"voice": {"provider": "openai", "x.y": 1}}, "voice", "x.y"),
+        ({"voice": {"": 1}}, "voice", ""),
+        ({"steps": [{"": True}]}, r"steps\[0\]", ""),
+        ({"steps": [{"text": "a", "x.y": True}]}, r"steps\[0\]", "x.y"),
+        ({"steps": [{"[0]": True}]}, r"steps\[0\]", "[0]"),
+        ({"steps": [{"text": "a", "voice": {"]": 1}}]}, r"steps\[0\]\.voice", "]"),
+        ([{"text": "a", "x[": 1}], r"\[0\]", "x["),
+        ({"extra": {"": "v"}}, "extra", ""),
+    ],
+)
+def test_a_property_name_a_form_key_cannot_carry_is_refused(body: Any, where: str, name: str) -> None:
+    for encode in (encode_form, encode_multipart):
+        with pytest.raises(ValueError, match=rf"^{where}: a form cannot carry the property name ") as raised:
+            encode(body, json_fields=JSON_FIELDS)
+        message = str(raised.value)
+        assert repr(name) in message and "\n" not in message
+        assert message.endswith('send the body with body_content_type="application/json"')
+
+
+def test_a_free_form_object_key_may_hold_nesting_characters(client: httpx.Client) -> None:
+    """`DictField` reads everything after `extra.` as the key, dots and brackets included."""
+    body = {"extra": {"order.id": "1", "a[0]": "2", "b]": "3"}}
+    as_json, as_form, as_multipart = read_three_ways(client, "json", {"metadata": 1, **body})
+    assert as_json["extra"] == body["extra"]
+    assert as_form == as_multipart == as_json

@@ -56,6 +56,11 @@ indexes in brackets) and suggesting `body_content_type="application/json"`:
   serializer reads `obj=` as absent too (`DictField` reads it as `{}` since DRF 3.18 only);
 - `null`, except in `json_fields`: `k=` is null only for a nullable field that does not allow
   blank strings (`Field.get_value`), absent or `""` otherwise; the schema does not say which;
+- a property name that is empty or holds `.`, `[` or `]`, at any depth, extra keys
+  (`additional_properties`) included: `parse_html_dict` splits `obj.a.b` at the first dot after
+  the prefix, `parse_html_list` reads `p[0]x.y` as field `x` of a nested object and `p[0]` (an
+  empty name after the index) as the item itself. A free-form object's keys (`obj.*`, read whole
+  by `DictField` after `obj.`) may hold them, only not be empty;
 - a file in an urlencoded body, or a file without a usable file name;
 - a non-string untyped list item or free-form object value (see above).
 
@@ -89,6 +94,8 @@ FormData: TypeAlias = dict[str, list[str]]
 MultipartFiles: TypeAlias = list[tuple[str, MultipartPart]]
 _Pair: TypeAlias = tuple[str, str, str | MultipartPart]  # form key, field path, text or file part
 
+_NESTING = frozenset(".[]")
+"""Characters DRF's `parse_html_dict`/`parse_html_list` read as nesting in a form key."""
 _USE_JSON = 'send the body with body_content_type="application/json"'
 
 
@@ -135,6 +142,7 @@ class _Place:
         separator = "" if self.is_item or not self.key else "."
         free_form = f"{self.schema}.*"
         named = f"{self.schema}.{name}" if self.schema else name
+        _check_name(name, self.path, free_form=free_form in json_fields)
         return _Place(
             key=self.key + separator + name,
             path=f"{self.path}.{name}" if self.path else name,
@@ -151,6 +159,17 @@ class _Place:
             in_item=not repeated,
             is_item=not repeated,
         )
+
+
+def _check_name(name: str, parent_path: str, *, free_form: bool) -> None:
+    """Refuse a property name that a form key cannot carry as one name (see the module docstring)."""
+    if name and (free_form or not _NESTING.intersection(name)):
+        return
+    where = f"{parent_path}: " if parent_path else "body: "
+    raise ValueError(
+        f"{where}a form cannot carry the property name {name!r} as its own key (DRF reads "
+        f"'.', '[' and ']' in a key as nesting, and an empty name as no name); {_USE_JSON}"
+    )
 
 
 def _flatten(data: Mapping[str, Any] | list[Any], json_fields: frozenset[str]) -> Iterator[_Pair]:
