@@ -539,3 +539,15 @@ def test_every_body_refusal_is_a_request_encoding_error(
     with pytest.raises(errors.RequestEncodingError, match=r"^a application/json body is a "):
         upload.module.sync_detailed(1, client=recording_client(sent), body=body, body_content_type=JSON)
     assert sent == []
+
+
+def test_a_patch_built_with_the_constructor_changes_only_what_was_set(
+    operations: dict[str, Operation], drf: DrfApp
+) -> None:
+    """`PatchedSchemaPostAIAgentV2(name=...)` also sent the schema defaults (`language: en`, ...)."""
+    operation = operations["aiagents_partial_update_v2"]
+    model = operation.module._BODY_FORMATS[0].model
+    case = Case(operation.operation_id, "constructor", model(name="Renamed"), {"id": 4})
+    for media_type in (JSON, FORM, MULTIPART):
+        drf.serve(operation, case, media_type)
+        assert read_through_client(drf.client, operation, case, media_type).data == {"name": "Renamed"}
