@@ -61,7 +61,11 @@ indexes in brackets) and suggesting `body_content_type="application/json"`:
   the prefix, `parse_html_list` reads `p[0]x.y` as field `x` of a nested object and `p[0]` (an
   empty name after the index) as the item itself. A free-form object's keys (`obj.*`, read whole
   by `DictField` after `obj.`) may hold them, only not be empty;
-- a file in an urlencoded body, or a file without a usable file name;
+- a file in an urlencoded body, or a file without a usable file name; a file name or content type
+  holding CR, LF or NUL (it would end the part's header line: Django then reads another field);
+- more than Django's limits, which it answers with a bare 400 page before DRF sees the body (see
+  the constants below): more than 1,000 fields in a form or 1,000 text parts in multipart, an
+  urlencoded body (or multipart text parts) over 2.5 MiB, or more than 100 files;
 - a non-string untyped list item or free-form object value (see above).
 
 What remains different, not detectable here:
@@ -75,7 +79,6 @@ What remains different, not detectable here:
   encoder's indexed keys (right for `ListField`, which the schema does not tell apart) are unseen.
 - `json_fields` must name every untyped field: an unnamed one is sent as dotted keys, which
   `JSONField` reads as absent.
-- Django refuses a form with more than `DATA_UPLOAD_MAX_NUMBER_FIELDS` keys (1000 by default).
 - Before DRF 3.18 (read in its source, not tested): a PATCH body drops a list sent by index
   (`ListField.get_value` returns `empty` when the bare name is absent), so lists inside list items
   and lists of lists; and an omitted `DictField` reads as `{}` in any form body.
@@ -86,6 +89,7 @@ import math
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any, TypeAlias
+from urllib.parse import urlencode
 
 FileContent: TypeAlias = bytes | IO[bytes]
 MultipartPart: TypeAlias = tuple[str | None, str | FileContent, str | None]
@@ -94,6 +98,16 @@ FormData: TypeAlias = dict[str, list[str]]
 MultipartFiles: TypeAlias = list[tuple[str, MultipartPart]]
 _Pair: TypeAlias = tuple[str, str, str | MultipartPart]  # form key, field path, text or file part
 
+# Django's defaults (`django/conf/global_settings.py`), which the backend is taken to keep:
+DJANGO_MAX_FIELDS = 1000
+"""`DATA_UPLOAD_MAX_NUMBER_FIELDS`: keys of an urlencoded body, text parts of a multipart one."""
+DJANGO_MAX_FORM_BYTES = 2_621_440
+"""`DATA_UPLOAD_MAX_MEMORY_SIZE` (2.5 MiB): an urlencoded body, or a multipart body's text parts
+(each counted as its name, its value and 2 bytes, as `MultiPartParser` does); files do not count."""
+DJANGO_MAX_FILES = 100
+"""`DATA_UPLOAD_MAX_NUMBER_FILES`: file parts of a multipart body."""
+_HEADER_BREAKS = frozenset("\r\n\x00")
+"""Characters that would end a multipart part's header line early (header injection)."""
 _NESTING = frozenset(".[]")
 """Characters DRF's `parse_html_dict`/`parse_html_list` read as nesting in a form key."""
 _USE_JSON = 'send the body with body_content_type="application/json"'
@@ -106,10 +120,15 @@ def encode_form(data: Mapping[str, Any] | list[Any], *, json_fields: Collection[
     items of an array, `obj.*` for the values of a free-form object (`[]` stands for any index).
     """
     form: FormData = {}
+    pairs: list[tuple[str, str]] = []
     for key, path, value in _flatten(data, frozenset(json_fields)):
         if not isinstance(value, str):
             raise ValueError(f'{path}: a file needs body_content_type="multipart/form-data"')
         form.setdefault(key, []).append(value)
+        pairs.append((key, value))
+    _check_limit("fields", len(pairs), DJANGO_MAX_FIELDS, "DATA_UPLOAD_MAX_NUMBER_FIELDS")
+    size = len(urlencode(pairs).encode("utf-8"))
+    _check_limit("bytes", size, DJANGO_MAX_FORM_BYTES, "DATA_UPLOAD_MAX_MEMORY_SIZE")
     return form
 
 
@@ -121,10 +140,27 @@ def encode_multipart(
     Text fields are parts too, without a file name, so httpx sends multipart even when there is no
     file (with `files=` empty it sends urlencoded). `json_fields` as for `encode_form`.
     """
-    return [
-        (key, (None, value, None) if isinstance(value, str) else value)
-        for key, path, value in _flatten(data, frozenset(json_fields))
-    ]
+    parts: MultipartFiles = []
+    text_parts = text_bytes = files = 0
+    for key, _, value in _flatten(data, frozenset(json_fields)):
+        if isinstance(value, str):
+            text_parts += 1
+            text_bytes += len(key.encode("utf-8")) + len(value.encode("utf-8")) + 2
+            parts.append((key, (None, value, None)))
+        else:
+            files += 1
+            parts.append((key, value))
+    _check_limit("text parts", text_parts, DJANGO_MAX_FIELDS, "DATA_UPLOAD_MAX_NUMBER_FIELDS")
+    _check_limit("bytes of text parts", text_bytes, DJANGO_MAX_FORM_BYTES, "DATA_UPLOAD_MAX_MEMORY_SIZE")
+    _check_limit("files", files, DJANGO_MAX_FILES, "DATA_UPLOAD_MAX_NUMBER_FILES", "send fewer per request")
+    return parts
+
+
+def _check_limit(what: str, count: int, limit: int, setting: str, advice: str = _USE_JSON) -> None:
+    if count > limit:
+        raise ValueError(
+            f"body: {count:,} {what} is more than the server reads ({limit:,}, Django's {setting}); {advice}"
+        )
 
 
 @dataclass(frozen=True)
@@ -272,6 +308,12 @@ def _file_part(value: Any, path: str) -> MultipartPart:
         raise ValueError(f"{path}: a file payload is bytes or a binary file object, not {_kind(payload)}")
     if mime_type is not None and not isinstance(mime_type, str):
         raise ValueError(f"{path}: a file's mime_type is a string or None, not {_kind(mime_type)}")
+    for label, text in (("file name", str(file_name)), ("mime_type", mime_type or "")):
+        if _HEADER_BREAKS.intersection(text):
+            raise ValueError(
+                f"{path}: the {label} {text!r} holds CR, LF or NUL, which would end the part's header "
+                "early; remove them"
+            )
     return str(file_name), payload, mime_type
 
 
