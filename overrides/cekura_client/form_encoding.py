@@ -72,8 +72,9 @@ What remains different, not detectable here:
 
 - DRF reads an omitted boolean in a form body (not PATCH) as `false`, or as its declared default,
   or as `null` when nullable (`BooleanField.default_empty_html`), and an omitted multiple-choice
-  list as `[]` (`MultipleChoiceField.get_value`); in JSON both are absent. Callers send the
-  schema default where it has one; a boolean without one still reads as `false`.
+  list as `[]` (`MultipleChoiceField.get_value`); in JSON both are absent, and a declared default
+  applies in both. The models leave schema defaults unset (the server applies its own), so a
+  boolean without a default reads as `false` from a form, absent from JSON: set it where it matters.
 - A multiple-choice list (`MultipleChoiceField`, schema: array of enum) inside a list item reads
   as `[]`: it reads only repeated keys (`getlist`), and there only the last one survives, so the
   encoder's indexed keys (right for `ListField`, which the schema does not tell apart) are unseen.
