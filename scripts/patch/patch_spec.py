@@ -38,6 +38,7 @@ from scripts.core.openapi_document import iter_operations
 from scripts.patch.normalizers import (
     dedupe_type_lists,
     hoist_inline_schemas,
+    nullable_to_type_union,
     one_of_with_any_member,
     operation_names,
     prune_unreferenced,
@@ -61,6 +62,7 @@ VERSIONED_LIBRARIES = ("jsonpath-rfc9535", "ruamel.yaml")
 NORMALIZERS: tuple[tuple[str, Normalizer], ...] = (
     ("strip_vendor_extensions", strip_vendor_extensions.normalize),
     ("dedupe_type_lists", dedupe_type_lists.normalize),
+    ("nullable_to_type_union", nullable_to_type_union.normalize),
     ("one_of_with_any_member", one_of_with_any_member.normalize),
     ("write_only_not_required", write_only_not_required.normalize),
     ("prune_unreferenced", prune_unreferenced.normalize),

@@ -22,8 +22,8 @@ class PatchedWidget(ExtraKeys[Any]):
 
     name: str | Unset = UNSET
     kind: KindEnum | Unset = UNSET
-    enabled: bool | Unset = True
-    language: str | Unset = "en"
+    enabled: bool | Unset = UNSET
+    language: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -25,7 +25,7 @@ class Widget(ExtraKeys[Any]):
     kind: KindEnum
     id: int | Unset = UNSET
     level: LevelEnum | Unset = UNSET
-    enabled: bool | Unset = True
+    enabled: bool | Unset = UNSET
     note: None | str | Unset = UNSET
     size: int | str | Unset = UNSET
     tags: list[str] | Unset = UNSET

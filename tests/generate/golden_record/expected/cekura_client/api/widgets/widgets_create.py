@@ -46,7 +46,7 @@ def sync_detailed(
             file, else application/json if declared, else the first declared).
 
     Raises:
-        ValueError: The body cannot be sent in the chosen media type (raised before any I/O).
+        errors.RequestEncodingError: The request cannot be sent as asked (raised before any I/O).
         errors.MalformedResponseError: A documented response body does not match its schema.
         errors.UnexpectedStatus: An undocumented status, if Client.raise_on_unexpected_status.
         httpx.TimeoutException: The request took longer than Client.timeout.

@@ -2,6 +2,7 @@
 import datetime
 from typing import Any
 
+from ... import request_url
 from ...client import AuthenticatedClient, Client
 from ...models import Detail, KindEnum, PaginatedWidgetList
 from ...response_body import ResponseParsers, build_response
@@ -24,7 +25,8 @@ def _get_kwargs(
     if not isinstance(id_in, Unset):
         json_id_in = id_in
 
-    params["id__in"] = json_id_in
+    if not isinstance(json_id_in, Unset):
+        params["id__in"] = request_url.comma_separated("id_in", json_id_in)
 
     json_kind: str | Unset = UNSET
     if not isinstance(kind, Unset):
@@ -32,10 +34,8 @@ def _get_kwargs(
 
     params["kind"] = json_kind
 
-    json_created_after: str | Unset = UNSET
     if not isinstance(created_after, Unset):
-        json_created_after = created_after.isoformat()
-    params["created_after"] = json_created_after
+        params["created_after"] = request_url.aware_datetime("created_after", created_after).isoformat()
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -64,6 +64,7 @@ def sync_detailed(
 ) -> Response[Detail | PaginatedWidgetList]:
     """
     Raises:
+        errors.RequestEncodingError: The request cannot be sent as asked (raised before any I/O).
         errors.MalformedResponseError: A documented response body does not match its schema.
         errors.UnexpectedStatus: An undocumented status, if Client.raise_on_unexpected_status.
         httpx.TimeoutException: The request took longer than Client.timeout.
