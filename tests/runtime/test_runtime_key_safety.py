@@ -74,12 +74,17 @@ def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[ssl.SSLContex
 
 @pytest.mark.parametrize("mode", MODES)
 def test_tls_is_verified_by_default_and_not_retried(
-    mode: str, client_for: Any, waits: RecordedWaits, self_signed: tuple[ssl.SSLContext, Path]
+    cekura: ModuleType,
+    mode: str,
+    client_for: Any,
+    waits: RecordedWaits,
+    self_signed: tuple[ssl.SSLContext, Path],
 ) -> None:
     context, certificate = self_signed
     with serve(replies(Reply(200, EMPTY_PAGE)), tls=context) as server:
-        with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+        with pytest.raises(cekura.APIConnectionError, match="CERTIFICATE_VERIFY_FAILED") as caught:
             call(mode, operation("list"), client=client_for(server.url))
+        assert isinstance(caught.value.__cause__, httpx.ConnectError)
         assert waits.waits == []
         trusted = client_for(server.url, verify_ssl=ssl.create_default_context(cafile=certificate))
         assert call(mode, operation("list"), client=trusted).status_code == 200
