@@ -47,7 +47,10 @@ def member_or_unlisted(enum: type[E], value: Any) -> E:
 
     Raises `TypeError` for an unlisted value that is not of the enum's type.
     """
-    member = enum._value2member_map_.get(value)
+    try:
+        member = enum._value2member_map_.get(value)
+    except TypeError:  # unhashable: a list or an object
+        member = None
     if member is None:
         member_type = enum._member_type_  # type: ignore[attr-defined]
         if not isinstance(value, member_type):
