@@ -28,8 +28,9 @@ from cekura_client.status_errors import error_for
 logger = logging.getLogger("cekura_client.retries")
 http_logger = logging.getLogger("cekura_client.http")
 
-Auth = httpx.Auth | Any
-FollowRedirects = bool | Any
+# `send`'s own parameter types (httpx's `AuthTypes`, `UseClientDefault`) are private to httpx.
+Auth = Any
+FollowRedirects = Any
 
 
 @dataclass(frozen=True)
