@@ -139,3 +139,23 @@ def test_too_many_redirects_is_an_api_connection_error(cekura: ModuleType, clien
     with serve(replies(redirect)) as server, pytest.raises(cekura.APIConnectionError) as caught:
         call("sync", operation("list"), client=client_for(server.url))
     assert isinstance(caught.value.__cause__, httpx.TooManyRedirects)
+
+
+def test_every_error_class_is_a_cekura_error_exported_by_the_package(cekura: ModuleType) -> None:
+    names = [
+        "APIConnectionError",
+        "APITimeoutError",
+        "APIStatusError",
+        "ValidationError",
+        "AuthenticationError",
+        "PermissionDeniedError",
+        "NotFoundError",
+        "RateLimitError",
+        "ServerError",
+        "MalformedResponseError",
+        "RequestEncodingError",
+        "UnexpectedStatus",
+    ]
+    assert [name for name in names if not issubclass(getattr(cekura, name), cekura.CekuraError)] == []
+    assert issubclass(cekura.RequestEncodingError, ValueError)  # `except ValueError` keeps working
+    assert issubclass(cekura.APITimeoutError, cekura.APIConnectionError)
