@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any, Self
 
 import httpx
-from attrs import define, evolve, field
+from attrs import define, evolve, field, setters
 
 from cekura_client.client import AuthenticatedClient
 from cekura_client.http_client import CallOptions, CekuraAsyncHTTPClient, CekuraHTTPClient
@@ -29,6 +29,7 @@ from cekura_client.retries import DEFAULT_MAX_RETRIES, RetryPolicy, overall_dead
 from cekura_client.transport import Connections, KeyTransport
 from cekura_client.types import UNSET, Unset
 
+READ_ONLY = setters.frozen
 HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
 """What `httpx.Client()` uses when given no timeout: a user's client with it did not choose one."""
 
@@ -45,10 +46,11 @@ class CekuraClient(AuthenticatedClient):
     """
 
     _connections: Connections = field(kw_only=True, alias="connections", repr=False)
-    max_retries: int = field(default=DEFAULT_MAX_RETRIES, kw_only=True)
-    retry_policy: RetryPolicy = field(factory=RetryPolicy, kw_only=True, repr=False)
-    deadline: float | None = field(default=None, kw_only=True)
-    raise_on_error: bool = field(default=False, kw_only=True)
+    # Read-only: an httpx client already made would not see a change; `with_options` makes a copy.
+    max_retries: int = field(default=DEFAULT_MAX_RETRIES, kw_only=True, on_setattr=READ_ONLY)
+    retry_policy: RetryPolicy = field(factory=RetryPolicy, kw_only=True, repr=False, on_setattr=READ_ONLY)
+    deadline: float | None = field(default=None, kw_only=True, on_setattr=READ_ONLY)
+    raise_on_error: bool = field(default=False, kw_only=True, on_setattr=READ_ONLY)
 
     def with_options(
         self,

@@ -165,3 +165,11 @@ def test_the_default_limits_are_documented(cekura: ModuleType) -> None:
         httpx.Limits(max_connections=50, max_keepalive_connections=50, keepalive_expiry=30.0)
         == entry_point.DEFAULT_LIMITS
     )
+
+
+def test_the_options_of_a_client_are_read_only(cekura: ModuleType) -> None:
+    """Changing one would not reach the httpx client already made: `with_options` is the way."""
+    client = cekura.Cekura(api_key=API_KEY)
+    with pytest.raises(AttributeError):
+        client.max_retries = 5
+    assert client.with_options(max_retries=5).max_retries == 5
