@@ -4,31 +4,49 @@
 from .client import AuthenticatedClient, Client
 from .entry_point import Cekura
 from .errors import (
+    APIConnectionError,
     APIStatusError,
+    APITimeoutError,
     AuthenticationError,
     CekuraError,
     MalformedResponseError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RequestEncodingError,
     ServerError,
     UnexpectedStatus,
     ValidationError,
 )
 from .pagination import apaginate, paginate
+from .runtime_client import CekuraClient
 from .status_errors import raise_for_status
 
+
+def __getattr__(name: str) -> str:
+    """`__version__`, read from the installed distribution on first use (see `version`)."""
+    if name == "__version__":
+        from .version import package_version
+
+        return package_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = (
+    "APIConnectionError",
     "APIStatusError",
+    "APITimeoutError",
     "AuthenticatedClient",
     "AuthenticationError",
     "Cekura",
+    "CekuraClient",
     "CekuraError",
     "Client",
     "MalformedResponseError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RequestEncodingError",
     "ServerError",
     "UnexpectedStatus",
     "ValidationError",

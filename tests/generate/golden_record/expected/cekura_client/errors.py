@@ -16,6 +16,21 @@ class RequestEncodingError(CekuraError, ValueError):
     """
 
 
+class APIConnectionError(CekuraError):
+    """The API could not be reached or its answer could not be read (refused, reset, TLS, redirects).
+
+    The httpx exception is `__cause__`; `request` is what was being sent, without the API key.
+    """
+
+    def __init__(self, message: str, *, request: Any = None) -> None:
+        super().__init__(message)
+        self.request = request
+
+
+class APITimeoutError(APIConnectionError):
+    """An attempt or the call's overall deadline ran out; the httpx timeout is `__cause__`."""
+
+
 class UnexpectedStatus(CekuraError):
     """Raised by api functions when the response status an undocumented status and Client.raise_on_unexpected_status is True"""
 
@@ -87,8 +102,10 @@ class MalformedResponseError(CekuraError):
     Raise it `from` the parsing exception, with the response's status, raw body and headers.
     """
 
-    def __init__(self, status_code: int, content: bytes, headers: Mapping[str, str]) -> None:
-        super().__init__(f"the {status_code} response body does not match its documented schema")
+    def __init__(
+        self, status_code: int, content: bytes, headers: Mapping[str, str], message: str | None = None
+    ) -> None:
+        super().__init__(message or f"the {status_code} response body does not match its documented schema")
         self.status_code = status_code
         self.content = content
         self.headers = headers
@@ -100,7 +117,9 @@ class MalformedResponseError(CekuraError):
 
 
 __all__ = [
+    "APIConnectionError",
     "APIStatusError",
+    "APITimeoutError",
     "AuthenticationError",
     "CekuraError",
     "MalformedResponseError",
