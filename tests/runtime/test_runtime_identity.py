@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
-from scripts import paths
-from scripts.build_dist import dist_version, locked_document
-from scripts.changelog import CHANGELOG_FILE
-from scripts.lock import read_lock
+from scripts.core import paths
+from scripts.distribute.build_dist import dist_version, locked_document
+from scripts.update.changelog import CHANGELOG_FILE
+from scripts.upstream.lock import read_lock
 
 from .runtime_helpers import API_KEY, CATEGORIES_PATH, EMPTY_PAGE, call, operation
 from .scripted_server import Reply, replies, serve
