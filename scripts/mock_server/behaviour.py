@@ -245,7 +245,7 @@ def _fields(body: Any) -> dict[str, Any]:
 
 
 def _positive(values: list[str] | None, default: int, invalid: int | None = None) -> int:
-    """The last of `values` as a positive integer: `default` when absent, `invalid` (or `default`) if not one."""
+    """The last of `values` as a positive integer; `default` if absent, `invalid` (or `default`) if not."""
     if not values:
         return default
     text = values[-1].strip()
