@@ -80,6 +80,15 @@ class Behaviour:
         self.store.reset()
         self._jobs.clear()
 
+    def prepare(self) -> None:
+        """Build every operation's seeded body now, in this thread: a body the generator cannot make
+        valid comes from Hypothesis, which keeps its settings per process, so a server thread drawing
+        while the main thread runs Hypothesis tests would tangle them."""
+        for operation in self.index.operations:
+            success = operation.success()
+            if success.schema is not None:
+                self.renderer.generic(success, operation.operation_id)
+
     def answer(self, call: Call) -> Answer:
         operation = call.operation
         success = operation.success()

@@ -234,7 +234,11 @@ def _main_type(schema: Mapping[str, Any]) -> str:
 
 
 def _free_form(rng: random.Random, name: str) -> Any:
-    """A value for a schema that allows anything: a small JSON object, as such fields mostly hold."""
+    """A value for a schema that allows anything: ids or words for a plural name, else a small object."""
+    if name.endswith("_ids"):
+        return [rng.randint(1, 99_999) for _ in range(rng.randint(*LIST_ITEMS))]
+    if name.endswith("s") and not name.endswith(("ss", "us")):
+        return [rng.choice(_WORDS) for _ in range(rng.randint(*LIST_ITEMS))]
     return {"label": rng.choice(_WORDS), "score": rng.randint(0, 100), "passed": rng.random() < 0.7}
 
 

@@ -112,7 +112,8 @@ class ResourceMap:
             parameter = next(p for p in operation.parameters if p.name == matched["param"])
             integer = listed.get(key)
             if integer is None:
-                integer = "integer" in _types(self.index.resolve(parameter.schema.node))
+                declared = self.index.resolve(parameter.schema.node)
+                integer = "integer" in _types(declared) or declared.get("pattern") in _DIGITS
             found[key] = Resource(key, matched["param"], integer, key in listed)
         for key in set(listed) - set(found):
             found[key] = Resource(key, "id", listed[key] is not False, True)
@@ -144,6 +145,7 @@ class ResourceMap:
 
 
 _DETAIL_END = re.compile(r"\{[^}/]+\}/$")
+_DIGITS = ("^\\d+$", "^[0-9]+$")  # a string parameter that holds an integer id
 
 
 def _types(schema: Mapping[str, Any]) -> set[str]:
