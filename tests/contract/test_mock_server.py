@@ -98,15 +98,14 @@ def test_mock_answers_are_seeded() -> None:
             one = httpx.get(f"{server.base_url}/dashboards/dashboards/{first}/", headers={KEY_HEADER: "any"})
             bodies.append((page.json(), one.json()))
             assert (page.status_code, one.status_code) == (200, 200)
-    results = [
-        (page_body["results"], detail) for page_body, detail in bodies
-    ]  # not `next`: it names the port
+    results = [(page_body["results"], detail) for page_body, detail in bodies]  # `next` names the port
     assert results[0] == results[1]
     assert results[0][0] != results[2][0] and results[0][1] != results[2][1]
+    page_schema, detail_schema = listed.success().schema, shown.success().schema
+    assert page_schema is not None and detail_schema is not None
     for page_body, detail in bodies:
-        assert listed.success().schema is not None and shown.success().schema is not None
-        assert index.errors(listed.success().schema, page_body) == []
-        assert index.errors(shown.success().schema, detail) == []
+        assert index.errors(page_schema, page_body) == []
+        assert index.errors(detail_schema, detail) == []
 
 
 def test_mock_bodies_are_populated() -> None:
