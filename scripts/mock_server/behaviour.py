@@ -78,6 +78,7 @@ class Behaviour:
 
     def reset(self) -> None:
         self.store.reset()
+        self.renderer.forget()
         self._jobs.clear()
 
     def prepare(self) -> None:

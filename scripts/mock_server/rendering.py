@@ -40,6 +40,7 @@ class Renderer:
         self.clock = clock
         self._fallback: GeneratedData | None = None  # Hypothesis's generator, built if ever needed
         self._generic: dict[str, Any] = {}
+        self._shown: dict[tuple[str, str, str, int], Any] = {}  # a record's body, until it changes
 
     def generic(self, response: DocumentedResponse, salt: str) -> Any:
         """The seeded body of a response that shows no stored object (a copy: callers may change it)."""
@@ -50,7 +51,21 @@ class Renderer:
         return copy.deepcopy(self._generic[key])
 
     def record(self, schema: Schema, resource_key: str, record: Record) -> Any:
-        """`record` shown through `schema`: written fields where valid, generated values elsewhere."""
+        """`record` shown through `schema`: written fields where valid, generated values elsewhere.
+
+        Kept until the record changes, except a job's (its status moves on); callers do not change it."""
+        if record.started is not None:
+            return self._record(schema, resource_key, record)
+        key = (schema.pointer, resource_key, str(record.id), record.version)
+        if key not in self._shown:
+            self._shown[key] = self._record(schema, resource_key, record)
+        return self._shown[key]
+
+    def forget(self) -> None:
+        """Drop the kept bodies (the store was reset: an id may come back with other fields)."""
+        self._shown.clear()
+
+    def _record(self, schema: Schema, resource_key: str, record: Record) -> Any:
         salt = f"{self.seed}:{resource_key}:{record.id}"
         properties = self.fake.property_schemas(schema)
         if not properties:

@@ -25,6 +25,7 @@ class Record:
     id: int | str
     fields: dict[str, Any] = field(default_factory=dict)
     started: float | None = None
+    version: int = 0  # bumped by each update, so a body rendered before is known to be stale
 
 
 class Store:
@@ -37,6 +38,7 @@ class Store:
         self._lock = threading.RLock()
         self._records: dict[str, dict[str, Record]] = {}
         self._deleted: dict[str, set[str]] = {}
+        self._last_id: dict[str, int] = {}  # ids are never reused, as a database sequence
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -47,6 +49,7 @@ class Store:
         with self._lock:
             self._records.clear()
             self._deleted.clear()
+            self._last_id.clear()
 
     def records(self, resource: Resource) -> list[Record]:
         """The resource's records in id order (DRF's default ordering), seeded on first use."""
@@ -67,9 +70,10 @@ class Store:
         with self._lock:
             table = self._table(resource)
             if resource.integer_ids:
-                new_id: int | str = (
-                    max((r.id for r in table.values() if isinstance(r.id, int)), default=0) + 1
-                )
+                highest = max((r.id for r in table.values() if isinstance(r.id, int)), default=0)
+                next_number = max(highest, self._last_id.get(resource.key, 0)) + 1
+                self._last_id[resource.key] = next_number
+                new_id: int | str = next_number
             else:
                 new_id = str(uuid.uuid4())
             record = Record(new_id, dict(fields), self.clock() if job else None)
@@ -79,6 +83,7 @@ class Store:
     def update(self, record: Record, fields: dict[str, Any]) -> Record:
         with self._lock:
             record.fields.update(fields)
+            record.version += 1
             return record
 
     def delete(self, resource: Resource, key: str) -> bool:
