@@ -7,7 +7,7 @@ from pathlib import Path
 
 import uvicorn
 
-from scripts import paths
+from scripts.core import paths
 
 from .app import MockApp
 from .behaviour import Settings

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from scripts.generate_client import OVERRIDES_DIR, apply_overrides, run_generator
+from scripts.generate.generate_client import OVERRIDES_DIR, apply_overrides, run_generator
 
 from .runtime_helpers import API_KEY, MODES, call, operation
 from .scripted_server import Reply, replies, serve

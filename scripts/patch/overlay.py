@@ -1,0 +1,148 @@
+"""A small OpenAPI Overlay 1.0 engine on an RFC 9535 JSONPath library (jsonpath-rfc9535).
+
+Written here because no maintained Python package applies Overlay documents; the JSONPath
+evaluation, the hard part, is the library's. Semantics follow Overlay 1.0.0:
+
+- actions run in order, each on the result of the previous one;
+- `remove: true` deletes every selected node from its parent (and ignores `update`);
+- `update` is merged recursively into each selected object (a value that is an array or a
+  scalar replaces the old one whole), or appended as one entry to each selected array;
+- targets must select objects or arrays, never primitives.
+
+One deliberate strictness: an action whose target selects nothing is an error, because here it
+means the upstream fixed or moved what the action patches, and the overlay must be revisited.
+"""
+
+import copy
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonpath_rfc9535 as jsonpath
+
+from scripts.core.errors import PatchError
+from scripts.core.yamlio import YAMLError, load_yaml
+
+_VERSION = re.compile(r"^1\.0\.\d+$")
+
+
+@dataclass(frozen=True)
+class Action:
+    target: str
+    description: str
+    update: Any
+    remove: bool
+
+
+@dataclass(frozen=True)
+class Overlay:
+    name: str
+    title: str
+    actions: tuple[Action, ...]
+
+
+def load_overlay(path: Path) -> Overlay:
+    """Parse and check an overlay file; any structural problem names the file."""
+    try:
+        raw = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, YAMLError) as exc:
+        reason = str(exc).replace("\n", " ")
+        raise PatchError(f"overlay {path.name}: cannot read it: {reason}") from exc
+    return parse_overlay(raw, path.name)
+
+
+def parse_overlay(raw: Any, name: str) -> Overlay:
+    if not isinstance(raw, dict) or not _VERSION.match(str(raw.get("overlay", ""))):
+        raise PatchError(f"overlay {name}: not an Overlay 1.0 document (needs `overlay: 1.0.x`)")
+    info = raw.get("info")
+    if not isinstance(info, dict) or not info.get("title") or not info.get("version"):
+        raise PatchError(f"overlay {name}: `info` needs a `title` and a `version`")
+    actions_raw = raw.get("actions")
+    if not isinstance(actions_raw, list) or not actions_raw:
+        raise PatchError(f"overlay {name}: `actions` must be a non-empty list")
+    actions = tuple(_parse_action(entry, name, index) for index, entry in enumerate(actions_raw, 1))
+    return Overlay(name=name, title=str(info["title"]), actions=actions)
+
+
+def _parse_action(entry: Any, name: str, index: int) -> Action:
+    where = f"overlay {name}, action {index}"
+    if not isinstance(entry, dict) or not isinstance(entry.get("target"), str):
+        raise PatchError(f"{where}: needs a string `target`")
+    target: str = entry["target"]
+    if not target.startswith("$"):
+        raise PatchError(f"{where}: target {target!r} must be a JSONPath starting with `$`")
+    try:
+        jsonpath.compile(target)
+    except jsonpath.JSONPathError as exc:
+        raise PatchError(f"{where}: invalid JSONPath {target!r}: {exc}") from exc
+    remove = entry.get("remove", False)
+    if not isinstance(remove, bool):
+        raise PatchError(f"{where}: `remove` must be true or false")
+    if not remove and "update" not in entry:
+        raise PatchError(f"{where}: needs `update` or `remove: true`")
+    description = str(entry.get("description", "")).strip().splitlines()
+    return Action(
+        target=target,
+        description=description[0] if description else "",
+        update=entry.get("update"),
+        remove=remove,
+    )
+
+
+def apply_overlay(document: dict[str, Any], overlay: Overlay) -> list[str]:
+    """Apply every action to `document` in place; return one report line per action."""
+    report = []
+    for index, action in enumerate(overlay.actions, 1):
+        where = f"overlay {overlay.name}, action {index}"
+        nodes = jsonpath.find(action.target, document)
+        if not nodes:
+            raise PatchError(
+                f"{where}: target {action.target} matches nothing (upstream fixed or moved it); "
+                "update or delete the action"
+            )
+        if action.remove:
+            _remove_nodes(document, [node.location for node in nodes], where)
+            verb = "removed"
+        else:
+            for node in nodes:
+                _update_node(node.value, action.update, where, node.path())
+            verb = "updated"
+        label = f" ({action.description})" if action.description else ""
+        report.append(f"{overlay.name} #{index}{label}: {verb} {len(nodes)} node(s)")
+    return report
+
+
+def _remove_nodes(document: dict[str, Any], locations: list[tuple[str | int, ...]], where: str) -> None:
+    # Deepest and highest-index first, so earlier removals do not shift later locations.
+    for location in sorted(locations, key=_removal_order, reverse=True):
+        if not location:
+            raise PatchError(f"{where}: cannot remove the document root")
+        parent: Any = document
+        for key in location[:-1]:
+            parent = parent[key]
+        del parent[location[-1]]
+
+
+def _removal_order(location: tuple[str | int, ...]) -> tuple[int, tuple[tuple[int, str], ...]]:
+    return len(location), tuple((key, "") if isinstance(key, int) else (-1, key) for key in location)
+
+
+def _update_node(value: Any, update: Any, where: str, path: str) -> None:
+    if isinstance(value, dict):
+        if not isinstance(update, dict):
+            raise PatchError(f"{where}: {path} is an object, so `update` must be an object")
+        _merge(value, update)
+    elif isinstance(value, list):
+        value.append(copy.deepcopy(update))
+    else:
+        raise PatchError(f"{where}: {path} is a {type(value).__name__}; target its parent object instead")
+
+
+def _merge(target: dict[str, Any], update: dict[str, Any]) -> None:
+    for key, new in update.items():
+        old = target.get(key)
+        if isinstance(old, dict) and isinstance(new, dict):
+            _merge(old, new)
+        else:
+            target[key] = copy.deepcopy(new)

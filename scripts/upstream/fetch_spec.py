@@ -1,0 +1,211 @@
+"""`nox -s fetch`: download the declared upstream sources into `spec/upstream/`, checked against the lock.
+
+`CEKURA_SPEC_MIRROR` (a directory or a base URL) replaces every source's origin: the same file
+names are read from there, for offline and air-gapped runs. Nothing in the cache or the lock
+changes unless every source was fetched and checked.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from scripts.core import paths
+from scripts.core.errors import FetchError, ToolchainError
+from scripts.core.jsonio import sha256_hex, write_all_atomic
+from scripts.upstream.lock import Lock, LockedFile, cache_problem, read_lock
+from scripts.upstream.pages import extract_page_operation
+from scripts.upstream.sources import Source, load_sources
+
+MIRROR_ENV = "CEKURA_SPEC_MIRROR"
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+UPDATE_HINT = "review and accept it with `nox -s fetch -- --update`"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded retries with exponential backoff for transient failures."""
+
+    attempts: int = 4
+    backoff_seconds: float = 1.0
+    timeout_seconds: float = 60.0
+
+
+@dataclass(frozen=True)
+class Fetched:
+    source: Source
+    data: bytes
+
+
+def origin_of(source: Source, mirror: str | None) -> str:
+    """The URL or local path to read `source` from: the mirror's file of the same name, if set."""
+    if not mirror:
+        return source.url
+    if mirror.startswith(("http://", "https://")):
+        return f"{mirror.rstrip('/')}/{source.file}"
+    return str(Path(mirror) / source.file)
+
+
+def download(origin: str, client: httpx.Client, policy: RetryPolicy) -> bytes:
+    """Read a local file, or GET a URL retrying transport errors and transient statuses."""
+    if not origin.startswith(("http://", "https://")):
+        try:
+            return Path(origin).read_bytes()
+        except OSError as exc:
+            raise FetchError(f"cannot read mirror file {origin}: {exc.strerror}") from exc
+    last_problem = ""
+    for attempt in range(1, policy.attempts + 1):
+        try:
+            response = client.get(origin)
+        except httpx.TimeoutException:
+            last_problem = f"timed out after {policy.timeout_seconds:g}s"
+        except httpx.TransportError as exc:
+            last_problem = f"{type(exc).__name__}: {exc}"
+        else:
+            if response.status_code == 200:
+                return response.content
+            last_problem = f"HTTP {response.status_code} {response.reason_phrase}"
+            if response.status_code not in RETRY_STATUSES:
+                raise FetchError(
+                    f"fetch {origin}: {last_problem}; check the URL in spec/sources.yaml "
+                    f"or the {MIRROR_ENV} mirror"
+                )
+        if attempt < policy.attempts:
+            time.sleep(policy.backoff_seconds * 2 ** (attempt - 1))
+    raise FetchError(
+        f"fetch {origin}: {last_problem} ({policy.attempts} attempts); check the network "
+        f"or set {MIRROR_ENV} to a local mirror"
+    )
+
+
+def check_content(source: Source, data: bytes) -> None:
+    """Refuse a body that is not what the source promises (truncated, not JSON, not OpenAPI)."""
+    if source.kind == "page":
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FetchError(f"{source.file}: not UTF-8 text ({exc.reason})") from exc
+        try:
+            extract_page_operation(text, source.file)
+        except ToolchainError as exc:
+            raise FetchError(str(exc)) from exc
+        return
+    try:
+        document = json.loads(data)
+    except ValueError as exc:
+        raise FetchError(
+            f"{source.file}: invalid JSON ({exc}); the download may be truncated, fetch again"
+        ) from exc
+    if not (
+        isinstance(document, dict)
+        and str(document.get("openapi", "")).startswith("3.")
+        and isinstance(document.get("paths"), dict)
+    ):
+        raise FetchError(f"{source.file}: not an OpenAPI 3 document (no 'openapi: 3.x' and 'paths')")
+
+
+def check_against_lock(source: Source, data: bytes, lock: Lock) -> None:
+    """A hash that differs from the lock means the upstream changed: an error outside an update."""
+    locked = lock.sources.get(source.file)
+    if locked is None:
+        raise FetchError(f"{source.file} is not in spec/lock.json; {UPDATE_HINT}")
+    digest = sha256_hex(data)
+    if digest != locked.sha256:
+        raise FetchError(
+            f"upstream changed: {source.file} has sha256 {digest[:16]}…, the lock has "
+            f"{locked.sha256[:16]}… (fetched {locked.fetched}); {UPDATE_HINT}"
+        )
+
+
+def updated_lock(lock: Lock, fetched: Sequence[Fetched], today: str) -> Lock:
+    """The lock for what was just fetched; unchanged files keep their original fetch date."""
+    sources: dict[str, LockedFile] = {}
+    for item in fetched:
+        digest = sha256_hex(item.data)
+        previous = lock.sources.get(item.source.file)
+        keep = previous is not None and previous.sha256 == digest and previous.url == item.source.url
+        sources[item.source.file] = LockedFile(
+            url=item.source.url,
+            sha256=digest,
+            size=len(item.data),
+            fetched=previous.fetched if keep and previous else today,
+        )
+    return Lock(sources=sources, patched=lock.patched)
+
+
+def cache_matches_lock(sources: Sequence[Source], lock: Lock, cache_dir: Path) -> bool:
+    """True when every source is cached with the locked hash (nothing to fetch)."""
+    return all(cache_problem(source, lock, cache_dir) is None for source in sources)
+
+
+def fetch_all(
+    sources: Sequence[Source],
+    lock: Lock,
+    *,
+    mirror: str | None,
+    update: bool,
+    policy: RetryPolicy,
+) -> list[Fetched]:
+    """Download and check every source; raise on the first problem, before anything is written."""
+    fetched: list[Fetched] = []
+    with httpx.Client(timeout=policy.timeout_seconds, follow_redirects=True) as client:
+        for source in sources:
+            data = download(origin_of(source, mirror), client, policy)
+            check_content(source, data)
+            if not update:
+                check_against_lock(source, data, lock)
+            fetched.append(Fetched(source=source, data=data))
+    return fetched
+
+
+def run(
+    *,
+    update: bool = False,
+    if_needed: bool = False,
+    mirror: str | None = None,
+    policy: RetryPolicy | None = None,
+    sources_file: Path = paths.SOURCES_FILE,
+    lock_file: Path = paths.LOCK_FILE,
+    cache_dir: Path = paths.UPSTREAM_DIR,
+) -> list[Fetched]:
+    """Fetch into `cache_dir`; with `update`, accept new hashes and rewrite the lock."""
+    sources = load_sources(sources_file)
+    lock = read_lock(lock_file)
+    if if_needed and not update and cache_matches_lock(sources, lock, cache_dir):
+        return []
+    fetched = fetch_all(sources, lock, mirror=mirror, update=update, policy=policy or RetryPolicy())
+    files = {cache_dir / item.source.file: item.data for item in fetched}
+    if update:
+        today = datetime.datetime.now(datetime.UTC).date().isoformat()
+        files[lock_file] = updated_lock(lock, fetched, today).to_json()
+    write_all_atomic(files)
+    return fetched
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="nox -s fetch --", description=__doc__)
+    parser.add_argument("--update", action="store_true", help="accept new upstream hashes")
+    parser.add_argument("--if-needed", action="store_true", help="do nothing when the cache matches the lock")
+    args = parser.parse_args(argv)
+    mirror = os.environ.get(MIRROR_ENV) or None
+    try:
+        fetched = run(update=args.update, if_needed=args.if_needed, mirror=mirror)
+    except ToolchainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if not fetched:
+        print("fetch: the cache already matches spec/lock.json")
+    for item in fetched:
+        print(f"fetched {item.source.file} ({len(item.data):,} bytes, sha256 {sha256_hex(item.data)[:16]}…)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
