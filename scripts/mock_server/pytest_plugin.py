@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from scripts import paths
+from scripts.core import paths
 
 from .app import MockApp
 from .behaviour import Settings

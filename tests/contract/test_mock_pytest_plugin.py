@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from scripts import paths
+from scripts.core import paths
 
 EXAMPLE = Path(__file__).with_name("mock_user_example.py")
 
