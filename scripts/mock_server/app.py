@@ -8,6 +8,7 @@ operation's role (`behaviour.py`).
 """
 
 import asyncio
+import dataclasses
 import json
 import time
 from collections.abc import Awaitable, Callable, Collection, MutableMapping
@@ -47,7 +48,7 @@ class MockApp:
     ) -> None:
         self.index = index
         self.api_keys = frozenset(api_keys) if api_keys is not None else None
-        self.settings = Settings(**{**(settings or Settings()).__dict__, "seed": seed})
+        self.settings = dataclasses.replace(settings or Settings(), seed=seed)
         self.faults = FaultBook(list(fail))
         renderer = Renderer(index, seed, self.settings.job_seconds, clock)
         self.book = Behaviour(index, self.settings, renderer, clock)
