@@ -106,7 +106,8 @@ def contract(session: nox.Session) -> None:
 
 @nox.session(python=TOOLCHAIN_PYTHON)
 def mock(session: nox.Session) -> None:
-    """Serve the mock Cekura API on loopback: `nox -s mock -- [--port 4010] [--seed 0] [--api-key KEY]`."""
+    """Serve the mock Cekura API on loopback: `nox -s mock -- [--port 4010] [--seed 0] [--api-key KEY]
+    [--items N] [--page-size N] [--max-page-size N] [--run-seconds S] [--fail RULE]` (`--help` for all)."""
     install_group(session, "contract")
     install_group(session, "toolchain")
     ensure_patched(session, locked=False)

@@ -154,6 +154,10 @@ class OpenApiIndex:
         """Follow `$ref`s (local ones: the patched document has no other) to the node they name."""
         return self._resolve(node, "")[1]
 
+    def resolve_at(self, node: Mapping[str, Any], pointer: str) -> tuple[str, Mapping[str, Any]]:
+        """`resolve`, with the pointer of the node reached (`pointer` when `node` is no reference)."""
+        return self._resolve(node, pointer)
+
     def validator(self, schema: Schema, direction: str) -> Any:
         """A validator for `schema` in a request or a response (`direction`), built on first use."""
         key = (schema.pointer, direction)
