@@ -3,13 +3,13 @@
 Why this exists: the Cekura backend (DRF) declares one schema for `application/json`,
 `application/x-www-form-urlencoded` and `multipart/form-data`, but FormParser and MultiPartParser
 give serializers a QueryDict (flat keys, string values), which serializer fields read with their
-own HTML-input rules. The generated code sends `to_dict()` as httpx `data=` (an object becomes its
-Python repr, None an empty string, [] nothing) and `to_multipart()` sends objects as JSON text
-parts: DRF reads these differently or not at all. A spec patch cannot change how bodies are
+own HTML-input rules. The generator's own code sent `to_dict()` as httpx `data=` (an object becomes its
+Python repr, None an empty string, [] nothing) and a `to_multipart()` that sent objects as JSON text
+parts (the templates no longer generate it): DRF reads these differently or not at all. A spec patch cannot change how bodies are
 encoded. Delete this module when the client stops offering form and multipart bodies.
 
 Use: `httpx.post(url, data=encode_form(body.to_dict(), json_fields=...))`, or
-`files=encode_multipart(...)` for multipart (it replaces the generated `to_multipart()`). The input
+`files=encode_multipart(...)` for multipart. The input
 is a JSON-like body, the output of a generated model's `to_dict()` (mappings with string keys,
 lists, strings, numbers, booleans, None), where a file is the generated `File` (duck-typed:
 `.payload`, `.file_name`, `.mime_type`) or its `to_tuple()`, `(file_name, payload, mime_type)`.

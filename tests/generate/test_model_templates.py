@@ -30,7 +30,7 @@ FIXTURE_DOCUMENT: dict[str, Any] = {
                     }
                 },
             },
-            "post": {  # a multipart body: the generator gives `Item` a `to_multipart`
+            "post": {  # a multipart body
                 "operationId": "items_create",
                 "tags": ["items"],
                 "requestBody": {"content": {"multipart/form-data": {"schema": ITEM}}},
@@ -278,15 +278,6 @@ print(json.dumps(child.to_dict()))
         "name": "c",
         "parent": {"id": 2, "created": "2026-01-01T00:00:00+00:00", "level": 3},
     }
-
-
-def test_to_multipart_takes_a_union_with_a_free_form_member(fixture_client: Path) -> None:
-    """`anyOf: [{}, {type: null}]` made `to_multipart` check `isinstance(x, Any)`: a TypeError."""
-    code = """
-item = Item.from_dict({"id": 1, "created": "2026-01-01T00:00:00", "level": 1, "free": {"k": 1}})
-print(json.dumps([name for name, _ in item.to_multipart()]))
-"""
-    assert "free" in run_check(fixture_client, code)
 
 
 def test_the_constructor_leaves_an_optional_default_unset(fixture_client: Path) -> None:

@@ -8,7 +8,6 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .. import types
 from ..extra_keys import ExtraKeys
 from ..models import KindEnum, LevelEnum
 from ..types import UNSET, Unset
@@ -86,49 +85,6 @@ class Widget(ExtraKeys[Any]):
             field_dict["created"] = created
 
         return field_dict
-
-    def to_multipart(self) -> types.RequestFiles:
-        files: types.RequestFiles = []
-
-        files.append(("name", (None, str(self.name).encode(), "text/plain")))
-
-        files.append(("kind", (None, str(self.kind.value).encode(), "text/plain")))
-
-        if not isinstance(self.id, Unset):
-            files.append(("id", (None, str(self.id).encode(), "text/plain")))
-
-        if not isinstance(self.level, Unset):
-            files.append(("level", (None, str(self.level.value).encode(), "text/plain")))
-
-        if not isinstance(self.enabled, Unset):
-            files.append(("enabled", (None, str(self.enabled).encode(), "text/plain")))
-
-        if not isinstance(self.note, Unset):
-            if isinstance(self.note, str):
-                files.append(("note", (None, str(self.note).encode(), "text/plain")))
-            else:
-                files.append(("note", (None, str(self.note).encode(), "text/plain")))
-
-        if not isinstance(self.size, Unset):
-            if isinstance(self.size, int):
-                files.append(("size", (None, str(self.size).encode(), "text/plain")))
-            else:
-                files.append(("size", (None, str(self.size).encode(), "text/plain")))
-
-        if not isinstance(self.tags, Unset):
-            for tags_item_element in self.tags:
-                files.append(("tags", (None, str(tags_item_element).encode(), "text/plain")))
-
-        if not isinstance(self.meta, Unset):
-            files.append(("meta", (None, str(self.meta).encode(), "text/plain")))
-
-        if not isinstance(self.created, Unset):
-            files.append(("created", (None, self.created.isoformat().encode(), "text/plain")))
-
-        for prop_name, prop in self.additional_properties.items():
-            files.append((prop_name, (None, str(prop).encode(), "text/plain")))
-
-        return files
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

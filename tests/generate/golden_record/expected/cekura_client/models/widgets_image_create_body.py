@@ -8,7 +8,6 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .. import types
 from ..extra_keys import ExtraKeys
 from ..types import UNSET, File, Unset
 
@@ -35,19 +34,6 @@ class WidgetsImageCreateBody(ExtraKeys[Any]):
             field_dict["caption"] = caption
 
         return field_dict
-
-    def to_multipart(self) -> types.RequestFiles:
-        files: types.RequestFiles = []
-
-        files.append(("file", self.file.to_tuple()))
-
-        if not isinstance(self.caption, Unset):
-            files.append(("caption", (None, str(self.caption).encode(), "text/plain")))
-
-        for prop_name, prop in self.additional_properties.items():
-            files.append((prop_name, (None, str(prop).encode(), "text/plain")))
-
-        return files
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
