@@ -6,7 +6,8 @@ give serializers a QueryDict (flat keys, string values), which serializer fields
 own HTML-input rules. The generator's own code sent `to_dict()` as httpx `data=` (an object becomes its
 Python repr, None an empty string, [] nothing) and a `to_multipart()` that sent objects as JSON text
 parts (the templates no longer generate it): DRF reads these differently or not at all. A spec
-patch cannot change how bodies are encoded. Delete this module when the client stops offering form and multipart bodies.
+patch cannot change how bodies are encoded. Delete this module when the client stops offering form
+and multipart bodies.
 
 Use: `httpx.post(url, data=encode_form(body.to_dict(), json_fields=...))`, or
 `files=encode_multipart(...)` for multipart. The input
