@@ -6,6 +6,7 @@ tree was built (`scripts/generate_fingerprint.py`), it is left alone; `--force` 
 """
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from scripts import paths
 from scripts.errors import ToolchainError
@@ -36,6 +38,55 @@ def run_generator(document: Path, output: Path, config: Path = GENERATOR_CONFIG)
     """Run openapi-python-client; return its warnings (the generator still produced a client)."""
     if not document.is_file():
         raise ToolchainError(f"{document} is missing; run `nox -s patch` first")
+    with tempfile.TemporaryDirectory(prefix="generator-input-") as scratch:
+        generator_input = Path(scratch) / document.name
+        original = json.loads(document.read_text(encoding="utf-8"))
+        generator_input.write_text(json.dumps(generator_document(original)), encoding="utf-8")
+        return _run(generator_input, output, config)
+
+
+def generator_document(document: dict[str, Any]) -> dict[str, Any]:
+    """The document as the generator is given it: JSON-content query parameters get a `schema`.
+
+    openapi-python-client 0.29.1 drops a parameter declared with `content` (no `schema`) without a
+    warning, and reads neither `style` nor `explode`. Given the content's schema it types the
+    argument, and the endpoint template sends an object-valued query parameter as one JSON text and
+    a list as comma-separated values (`request_url`). A query parameter that OpenAPI serialises
+    otherwise (an object declared with `schema`, an array that is not `style: form, explode:
+    false`, content other than JSON) is refused here rather than sent wrong. Delete when the
+    generator serialises parameters by `content`, `style` and `explode`.
+    """
+    copied: dict[str, Any] = json.loads(json.dumps(document))
+    for where, parameter in _parameters(copied):
+        content = parameter.pop("content", None)
+        schema = parameter.get("schema") or {}
+        kind = schema.get("type")
+        kinds = set(kind) if isinstance(kind, list) else {kind}
+        name = f"{where}: {parameter.get('in')} parameter {parameter.get('name')!r}"
+        if content is not None:
+            if parameter.get("in") != "query" or list(content) != ["application/json"]:
+                raise ToolchainError(f"{name}: the client sends only JSON content, in the query")
+            parameter["schema"] = content["application/json"].get("schema", {})
+        elif parameter.get("in") == "query" and "object" in kinds:
+            raise ToolchainError(f"{name}: an object in the query is sent as JSON; declare its content")
+        elif "array" in kinds and (parameter.get("style"), parameter.get("explode")) != ("form", False):
+            raise ToolchainError(f"{name}: the client sends arrays only as `style: form, explode: false`")
+    return copied
+
+
+def _parameters(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(where, parameter object) for every parameter the document declares, references excluded."""
+    found = [(f"components.parameters.{key}", value) for key, value in
+             document.get("components", {}).get("parameters", {}).items()]  # fmt: skip
+    for path, item in document.get("paths", {}).items():
+        found += [(path, parameter) for parameter in item.get("parameters", [])]
+        for method, operation in item.items():
+            if isinstance(operation, dict) and method != "parameters":
+                found += [(f"{method.upper()} {path}", p) for p in operation.get("parameters", [])]
+    return [(where, parameter) for where, parameter in found if "$ref" not in parameter]
+
+
+def _run(document: Path, output: Path, config: Path) -> GeneratorRun:
     command = [
         sys.executable, "-m", "openapi_python_client", "generate",
         "--path", str(document), "--config", str(config),

@@ -31,6 +31,7 @@ from scripts.lock import Lock, cache_problem, read_lock
 from scripts.normalizers import (
     dedupe_type_lists,
     hoist_inline_schemas,
+    nullable_to_type_union,
     one_of_with_any_member,
     operation_names,
     prune_unreferenced,
@@ -50,6 +51,7 @@ VERSIONED_LIBRARIES = ("jsonpath-rfc9535", "ruamel.yaml")
 NORMALIZERS: tuple[tuple[str, Normalizer], ...] = (
     ("strip_vendor_extensions", strip_vendor_extensions.normalize),
     ("dedupe_type_lists", dedupe_type_lists.normalize),
+    ("nullable_to_type_union", nullable_to_type_union.normalize),
     ("one_of_with_any_member", one_of_with_any_member.normalize),
     ("write_only_not_required", write_only_not_required.normalize),
     ("prune_unreferenced", prune_unreferenced.normalize),

@@ -346,3 +346,154 @@ def test_drf_reads_the_other_spellings_differently(
     read_as = {"modes": [], **read_as}  # an omitted MultipleChoiceField reads as [] in a form
     headers = {"Content-Type": FORM}
     assert read(client, SPELLINGS, FORM, content=form.encode(), headers=headers) == read_as
+
+
+# --- property names a form key cannot carry ---------------------------------------------------------
+
+NAMED = register(
+    "named",
+    serializer(
+        "Named",
+        voice=Voice(required=False),
+        steps=Step(many=True, required=False),
+        extra=s.DictField(required=False),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("form", "read_as"),
+    [
+        (
+            "steps[0]=true",
+            {"steps": {"0": {"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]}}},
+        ),
+        ("steps[0]x.y=true&steps[0]text=a", {"steps": [{"text": "a", "optional": False}]}),
+        ("voice.provider=openai&voice.a.b=1", {"voice": {"provider": "openai"}}),
+        ("extra.=1", {}),
+    ],
+)
+def test_drf_reads_a_key_holding_nesting_characters_as_something_else(
+    client: httpx.Client, form: str, read_as: dict[str, Any]
+) -> None:
+    """What the old encoding of `{"": true}`, `{"x.y": true}` and `{"a.b": 1}` made DRF read."""
+    response = client.post(NAMED, content=form.encode(), headers={"Content-Type": FORM})
+    answer = response.json()
+    assert (answer if response.status_code == 400 else answer["data"]) == read_as
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "name"),
+    [
+        ({"": True}, "body", ""),
+        ({"a.b": 1}, "body", "a.b"),
+        ({"a[0]": 1}, "body", "a[0]"),
+        ({"a]": 1}, "body", "a]"),
+        ({"voice": {"provider": "openai", "x.y": 1}}, "voice", "x.y"),
+        ({"voice": {"": 1}}, "voice", ""),
+        ({"steps": [{"": True}]}, r"steps\[0\]", ""),
+        ({"steps": [{"text": "a", "x.y": True}]}, r"steps\[0\]", "x.y"),
+        ({"steps": [{"[0]": True}]}, r"steps\[0\]", "[0]"),
+        ({"steps": [{"text": "a", "voice": {"]": 1}}]}, r"steps\[0\]\.voice", "]"),
+        ([{"text": "a", "x[": 1}], r"\[0\]", "x["),
+        ({"extra": {"": "v"}}, "extra", ""),
+    ],
+)
+def test_a_property_name_a_form_key_cannot_carry_is_refused(body: Any, where: str, name: str) -> None:
+    for encode in (encode_form, encode_multipart):
+        with pytest.raises(ValueError, match=rf"^{where}: a form cannot carry the property name ") as raised:
+            encode(body, json_fields=JSON_FIELDS)
+        message = str(raised.value)
+        assert repr(name) in message and "\n" not in message
+        assert message.endswith('send the body with body_content_type="application/json"')
+
+
+def test_a_free_form_object_key_may_hold_nesting_characters(client: httpx.Client) -> None:
+    """`DictField` reads everything after `extra.` as the key, dots and brackets included."""
+    body = {"extra": {"order.id": "1", "a[0]": "2", "b]": "3"}}
+    as_json, as_form, as_multipart = read_three_ways(client, "json", {"metadata": 1, **body})
+    assert as_json["extra"] == body["extra"]
+    assert as_form == as_multipart == as_json
+
+
+# --- Django's limits, and header injection through a file's name or type -----------------------------
+
+LIMITS = register(
+    "limits",
+    serializer(
+        "Limits",
+        ids=s.ListField(child=s.IntegerField(), required=False),
+        name=s.CharField(required=False),
+        files=s.ListField(child=s.FileField(), required=False),
+    ),
+)
+
+
+def status_of(client: httpx.Client, **body: Any) -> int:
+    return client.post(LIMITS, **body).status_code
+
+
+def test_a_form_at_django_s_field_limit_is_read_and_one_more_is_refused(client: httpx.Client) -> None:
+    at_limit = {"ids": list(range(1000))}
+    assert read(client, LIMITS, FORM, data=encode_form(at_limit)) == at_limit
+    assert read(client, LIMITS, MULTIPART, files=encode_multipart(at_limit)) == at_limit
+    over = {"ids": list(range(1001))}
+    raw = "&".join(f"ids={i}" for i in range(1001)).encode()
+    assert status_of(client, content=raw, headers={"Content-Type": FORM}) == 400  # Django's own refusal
+    for encode in (encode_form, encode_multipart):
+        with pytest.raises(
+            ValueError, match=r"^body: 1,001 (fields|text parts) is more than the server reads \(1,000"
+        ):
+            encode(over)
+
+
+def test_an_urlencoded_body_over_2_5_mib_is_refused(client: httpx.Client) -> None:
+    limit = 2_621_440
+    at_limit = {"name": "x" * (limit - len("name="))}
+    assert read(client, LIMITS, FORM, data=encode_form(at_limit)) == at_limit
+    over = {"name": "x" * (limit - len("name=") + 1)}
+    assert status_of(client, content=f"name={over['name']}".encode(), headers={"Content-Type": FORM}) == 400
+    with pytest.raises(
+        ValueError, match=r"DATA_UPLOAD_MAX_MEMORY_SIZE\); send the body with body_content_type="
+    ):
+        encode_form(over)
+    with pytest.raises(ValueError, match=r"^body: 2,621,442 bytes of text parts"):
+        encode_multipart(over)
+
+
+def test_more_than_100_files_are_refused(client: httpx.Client) -> None:
+    files = [(f"{i}.txt", b"x", "text/plain") for i in range(101)]
+    assert status_of(client, files=[("files", part) for part in files]) == 400
+    with pytest.raises(ValueError, match=r"^body: 101 files .*NUMBER_FILES\); send fewer per request$"):
+        encode_multipart({"files": files})
+    assert (
+        len(read(client, LIMITS, MULTIPART, files=encode_multipart({"files": files[:100]}))["files"]) == 100
+    )
+
+
+INJECTED_TYPE = 'text/plain\r\nContent-Disposition: form-data; name="name"'
+
+
+def test_a_line_break_in_a_content_type_would_inject_a_header(client: httpx.Client) -> None:
+    """Why the encoder refuses it: Django then reads the part as the text field `name`, and no file."""
+    parts = [("files", ("a.txt", b"payload", INJECTED_TYPE))]
+    response = client.post(LIMITS, files=parts)
+    assert response.status_code == 200 and response.json()["data"] == {"name": "payload"}
+
+
+@pytest.mark.parametrize(
+    ("part", "label"),
+    [
+        (("a.txt", b"x", INJECTED_TYPE), "mime_type"),
+        (("a.txt", b"x", "text/plain\n"), "mime_type"),
+        (("a.txt", b"x", "text/plain\x00"), "mime_type"),
+        (('a.txt"\r\nX-Injected: 1', b"x", None), "file name"),
+        (("a\x00.txt", b"x", None), "file name"),
+    ],
+)
+def test_a_file_name_or_type_with_cr_lf_or_nul_is_refused(
+    part: tuple[str, bytes, str | None], label: str
+) -> None:
+    with pytest.raises(ValueError, match=rf"^files\[0\]: the {label} .* holds CR, LF or NUL") as raised:
+        encode_multipart({"files": [part]})
+    assert "\n" not in str(raised.value)

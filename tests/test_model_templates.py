@@ -263,7 +263,7 @@ print(json.dumps({"loaded_after_import": loaded_after_import, "to_dict": item.to
 """
     result = run_check(fixture_client, code)
     assert result["loaded_after_import"] is False
-    assert result["to_dict"] == {"id": 1, "created": "2026-01-01T00:00:00", "level": 3, "score": 1.5,
+    assert result["to_dict"] == {"id": 1, "created": "2026-01-01T00:00:00", "level": 3,
                                  "maybe_child": {"name": "n"}}  # fmt: skip
 
 
@@ -276,7 +276,7 @@ print(json.dumps(child.to_dict()))
 """
     assert run_check(fixture_client, code) == {
         "name": "c",
-        "parent": {"id": 2, "created": "2026-01-01T00:00:00+00:00", "level": 3, "score": 1.5},
+        "parent": {"id": 2, "created": "2026-01-01T00:00:00+00:00", "level": 3},
     }
 
 
@@ -287,3 +287,24 @@ item = Item.from_dict({"id": 1, "created": "2026-01-01T00:00:00", "level": 1, "f
 print(json.dumps([name for name, _ in item.to_multipart()]))
 """
     assert "free" in run_check(fixture_client, code)
+
+
+def test_the_constructor_leaves_an_optional_default_unset(fixture_client: Path) -> None:
+    """An optional property with a schema default is sent only when set: the server applies its default.
+
+    A required one keeps its default (it must be sent). The default went out with every request, so a
+    PATCH built with the constructor reset such fields.
+    """
+    code = """
+from cekura_client.types import Unset
+item = Item(id=1, created=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+chosen = Item(id=1, created=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC), score=1.5)
+print(json.dumps({"score_unset": isinstance(item.score, Unset), "level": item.level,
+                  "to_dict": item.to_dict(), "chosen": chosen.to_dict()["score"]}))
+"""
+    assert run_check(fixture_client, code) == {
+        "score_unset": True,
+        "level": 3,
+        "to_dict": {"id": 1, "created": "2026-01-01T00:00:00+00:00", "level": 3},
+        "chosen": 1.5,
+    }

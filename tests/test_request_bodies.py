@@ -488,3 +488,66 @@ def test_files_reach_drf_as_named_parts_with_their_content_type(
 
 def _b64(content: bytes) -> str:
     return base64.b64encode(content).decode("ascii")
+
+
+# --- refusals reach the caller as RequestEncodingError, before any I/O --------------------------------
+
+
+def recording_client(sent: list[httpx.Request]) -> Any:
+    """A generated client whose transport records each request instead of sending it."""
+    client_module = importlib.import_module("cekura_client.client")
+
+    def record(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(599)
+
+    return client_module.AuthenticatedClient(
+        base_url="http://127.0.0.1:9", token="test-key", httpx_args={"transport": httpx.MockTransport(record)}
+    )
+
+
+@pytest.mark.parametrize("name", ["", "x.y", "[0]", "a]"])
+@pytest.mark.parametrize("media_type", [MULTIPART, FORM])
+def test_a_list_item_key_a_form_cannot_carry_is_refused_before_any_io(
+    operations: dict[str, Operation], name: str, media_type: str
+) -> None:
+    """`{"": true}` in a knowledge base file went out as the part `knowledge_base_files[0]` = `true`."""
+    operation = operations["aiagents_partial_update_v2"]
+    model = operation.module._BODY_FORMATS[0].model
+    body = model.from_dict({"knowledge_base_files": [{name: True}]})
+    errors = importlib.import_module("cekura_client.errors")
+    sent: list[httpx.Request] = []
+    with pytest.raises(
+        errors.RequestEncodingError, match=r"^knowledge_base_files\[0\]: a form cannot"
+    ) as raised:
+        operation.module.sync_detailed(
+            1, client=recording_client(sent), body=body, body_content_type=media_type
+        )
+    assert isinstance(raised.value, ValueError) and isinstance(raised.value, errors.CekuraError)
+    assert sent == []
+    as_json = operation.module._get_kwargs(1, body=body, body_content_type=JSON)
+    assert as_json["json"] == {"knowledge_base_files": [{name: True}]}
+
+
+def test_every_body_refusal_is_a_request_encoding_error(
+    operations: dict[str, Operation], components: dict[str, Any]
+) -> None:
+    upload = operations["aiagents_upload_knowledge_base_create_v2"]
+    body = minimal_body(upload, upload.module._BODY_FORMATS[0], components)
+    errors = importlib.import_module("cekura_client.errors")
+    sent: list[httpx.Request] = []
+    with pytest.raises(errors.RequestEncodingError, match=r"^a application/json body is a "):
+        upload.module.sync_detailed(1, client=recording_client(sent), body=body, body_content_type=JSON)
+    assert sent == []
+
+
+def test_a_patch_built_with_the_constructor_changes_only_what_was_set(
+    operations: dict[str, Operation], drf: DrfApp
+) -> None:
+    """`PatchedSchemaPostAIAgentV2(name=...)` also sent the schema defaults (`language: en`, ...)."""
+    operation = operations["aiagents_partial_update_v2"]
+    model = operation.module._BODY_FORMATS[0].model
+    case = Case(operation.operation_id, "constructor", model(name="Renamed"), {"id": 4})
+    for media_type in (JSON, FORM, MULTIPART):
+        drf.serve(operation, case, media_type)
+        assert read_through_client(drf.client, operation, case, media_type).data == {"name": "Renamed"}
