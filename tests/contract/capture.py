@@ -1,6 +1,7 @@
 """Call a generated function with a client whose transport records the request instead of sending it."""
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import httpx
@@ -49,6 +50,12 @@ def as_http_request(request: httpx.Request) -> HttpRequest:
     )
 
 
+@cache
+def _network() -> httpx.HTTPTransport:
+    """One transport for every call of the run: building one (its TLS context) costs more than a call."""
+    return httpx.HTTPTransport()
+
+
 def call_through(
     call: Callable[..., Any], arguments: dict[str, Any], base_url: str
 ) -> tuple[httpx.Request, httpx.Response]:
@@ -58,11 +65,10 @@ def call_through(
     from cekura_client.errors import CekuraError
 
     exchanges: list[tuple[httpx.Request, httpx.Response]] = []
-    network = httpx.HTTPTransport()
 
     def forward(request: httpx.Request) -> httpx.Response:
         request.read()
-        response = network.handle_request(request)
+        response = _network().handle_request(request)
         response.read()
         exchanges.append((request, response))
         return response
@@ -79,7 +85,5 @@ def call_through(
     except CekuraError:
         if not exchanges:
             raise
-    finally:
-        network.close()
     assert len(exchanges) == 1, f"one call sent {len(exchanges)} requests"
     return exchanges[0]

@@ -8,10 +8,11 @@ the operation's serializer validated it. Each must equal what the caller passed.
 
 import datetime
 import enum
+import inspect
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
@@ -35,6 +36,13 @@ def python_names(operation: Operation) -> list[tuple[Parameter, str]]:
     """Each parameter with the name of the generated function's argument for it."""
     names = parameter_names([(p.name, p.location) for p in operation.parameters])
     return list(zip(operation.parameters, names, strict=True))
+
+
+def with_defaults(function: Callable[..., Any], arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments of the call, the function's defaults included (a default enum is passed too)."""
+    bound = inspect.signature(function).bind_partial(**arguments)
+    bound.apply_defaults()
+    return {k: v for k, v in bound.arguments.items() if type(v).__name__ != "Unset"}
 
 
 def as_json(value: Any) -> Any:
@@ -152,7 +160,9 @@ def documented_refusal(
     """The documented rule under which the client refused these arguments before any I/O, or None.
 
     - a form or multipart body it cannot say: the message suggests `body_content_type=...`;
-    - a path value of `.`, `..` or `` (it would name another URL), naming the parameter;
+    - a path value of `.`, `..` or `` (it would name another URL), or holding `/` (a WSGI server
+      decodes `%2F` before Django routes, so no converter of one segment reads it), naming the
+      parameter;
     - an `explode: false` list that is empty or holds a comma in an item (django-filter would read
       another list), naming the parameter;
     - a naive datetime (Django would read it in the server's time zone), naming the parameter.
@@ -168,7 +178,8 @@ def documented_refusal(
         value = arguments.get(name)
         if value is None or not re.match(rf"({re.escape(parameter.name)}|{re.escape(name)})[:\[]", text):
             continue
-        if parameter.location == "path" and str(as_json(value)) in NO_SEGMENT:
+        text = str(as_json(value))
+        if parameter.location == "path" and (text in NO_SEGMENT or "/" in text):
             return f"path {parameter.name} = {value!r}"
         csv = parameter.location == "query" and isinstance(value, list) and not parameter.explode
         if csv and (not value or any("," in str(as_json(item)) for item in value)):

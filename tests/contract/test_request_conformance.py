@@ -13,7 +13,8 @@ the arguments, location by location:
 - body: what the operation's serializer validated (PATCH partial), against the same serializer
   run on the caller's JSON.
 
-Each operation's first call is sent again with edge values (`edge_arguments.py`). A refusal before
+Each operation's first call is sent again with edge values (`edge_arguments.py`), in its first
+declared media type (parameters are encoded alike in all). A refusal before
 any I/O passes only where a documented rule says so (`django_reading.documented_refusal`). The
 request must also pass the spec's own check (`check_request`), and a JSON body be the caller's JSON.
 """
@@ -36,6 +37,7 @@ from contract.django_reading import (
     body_difference,
     documented_refusal,
     parameter_differences,
+    with_defaults,
 )
 from contract.edge_arguments import edge_variants
 from contract.json_compare import first_difference, same_json
@@ -93,7 +95,7 @@ def _check_requests(
         _call(
             operation, media_type, module.sync_detailed, arguments, django_app, drawn=True, refusals=refusals
         )
-        if not sent:
+        if not sent and media_type in (None, next(iter(operation.bodies), None)):  # parameters: once
             for variant in edge_variants(module.sync_detailed, operation, arguments):
                 note(f"edge variant: {variant}")
                 _call(operation, media_type, module.sync_detailed, variant, django_app)
@@ -167,7 +169,7 @@ def _call(
     assert reading["operation_id"] == operation.operation_id, (
         f"{where} reached {reading['operation_id']}, not {operation.operation_id}"
     )
-    problems = parameter_differences(reading, operation, passed)
+    problems = parameter_differences(reading, operation, with_defaults(function, passed))
     if "body" in passed:
         difference = body_difference(reading, operation, media_type or JSON, json_body)
         problems += [difference] if difference else []
