@@ -10,7 +10,8 @@ reads it:
   or on none, and the answer says which.
 - Path parameters: Django's converters. `str` for strings (one non-empty segment); for integers
   `signed_int`, `int`'s rule with a sign, since the document allows negative integers and a DRF
-  router's `[^/.]+` lookup takes them too.
+  router's `[^/.]+` lookup takes them too. Where the operations of one path disagree (a string id
+  for GET, an integer for PUT), the route takes `str` and the integer's view reads it as a number.
 - Query parameters: a django-filter `FilterSet` per operation, bound to `request.query_params` (a
   `QueryDict`: the last value of a repeated key, as `QueryDict.get` gives it). `explode: false`
   arrays are `BaseInFilter`s (comma-separated, `BaseCSVWidget`); JSON parameters (`content:
@@ -49,12 +50,13 @@ from scripts.mock_server.coercion import json_types
 from scripts.mock_server.openapi_index import JSON, OpenApiIndex, Operation, Parameter
 
 READING_STATUS = 226
+_INTEGER = re.compile("-?[0-9]+")  # what `signed_int` matches
 
 
 class SignedIntConverter:
     """Django's `int` converter, signed."""
 
-    regex = "-?[0-9]+"
+    regex = _INTEGER.pattern
 
     def to_python(self, value: str) -> int:
         return int(value)
@@ -125,17 +127,24 @@ class OperationReader:
     header_names: tuple[str, ...]
     bodies: Mapping[str, tuple[Any, bool]]  # media type -> (serializer class, many)
     partial: bool
+    integer_path: frozenset[str]  # integer path parameters of a path whose other operations say string
 
     def read(self, request: Request, path_values: Mapping[str, Any]) -> dict[str, Any]:
         answer: dict[str, Any] = {
             "operation_id": self.operation_id,
-            "path": dict(path_values),
+            "path": {name: self._path_value(name, value) for name, value in path_values.items()},
             **self.query.read(request.query_params),
             "headers": {name: request.headers.get(name) for name in self.header_names},
         }
         if self.bodies:
             answer.update(self._read_body(request))
         return answer
+
+    def _path_value(self, name: str, value: Any) -> Any:
+        """A converter's value; an integer parameter routed by `str` read as a number, as its view would."""
+        if name in self.integer_path and isinstance(value, str) and _INTEGER.fullmatch(value):
+            return int(value)
+        return value
 
     def _read_body(self, request: Request) -> dict[str, Any]:
         media_type = request.content_type.split(";", 1)[0].strip().lower() or None
@@ -213,6 +222,11 @@ def _reader(index: OpenApiIndex, factory: SerializerFactory, operation: Operatio
         header_names=tuple(dict.fromkeys([*operation.api_key_headers, *headers])),
         bodies=bodies,
         partial=operation.method == "patch",
+        integer_path=frozenset(
+            p.name
+            for p in operation.parameters
+            if p.location == "path" and json_types(index, p.schema.node) == {"integer"}
+        ),
     )
 
 
