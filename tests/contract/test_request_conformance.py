@@ -91,14 +91,13 @@ def _check_requests(
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
         nonlocal sent
-        arguments = _draw_arguments(operation, media_type, module, data, refusals, give_up=not sent)
-        _call(
-            operation, media_type, module.sync_detailed, arguments, django_app, drawn=True, refusals=refusals
-        )
+        arguments, json_body = _draw_arguments(operation, media_type, module, data, refusals, not sent)
+        function = module.sync_detailed
+        _call(operation, media_type, function, arguments, json_body, django_app, refusals=refusals)
         if not sent and media_type in (None, next(iter(operation.bodies), None)):  # parameters: once
-            for variant in edge_variants(module.sync_detailed, operation, arguments):
+            for variant in edge_variants(function, operation, arguments):
                 note(f"edge variant: {variant}")
-                _call(operation, media_type, module.sync_detailed, variant, django_app)
+                _call(operation, media_type, function, variant, json_body, django_app)
         sent += 1
 
     check()
@@ -111,7 +110,8 @@ def _draw_arguments(
     data: st.DataObject,
     refusals: list[str],
     give_up: bool,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], Any]:
+    """The drawn call's arguments, and its body as the caller's JSON (None without a body)."""
     case = data.draw(spec.generated().request(operation, media_type), label="case")
     if media_type is not None:
         assert case.media_type == media_type, f"drew a {case.media_type} case for {media_type}"
@@ -130,11 +130,11 @@ def _draw_arguments(
         refusals.append(f"not representable in Python: {error}")
         reject()
     if "body" in arguments:
-        arguments["_json_body"] = unwrap_binary(case.body)
         # The constructor, as a caller writes a model (first, so every profile sends it), or from_dict.
         if data.draw(st.sampled_from(["constructor", "from_dict"]), label="body built with") == "constructor":
             arguments["body"] = built_with_constructor(arguments["body"])
-    return arguments
+        return arguments, unwrap_binary(case.body)
+    return arguments, None
 
 
 def _call(
@@ -142,21 +142,21 @@ def _call(
     media_type: str | None,
     function: Callable[..., Any],
     arguments: dict[str, Any],
+    json_body: Any,
     django_app: str,
     *,
-    drawn: bool = False,
     refusals: list[str] | None = None,
 ) -> None:
-    """Send the call to the Django app and compare what it read with the arguments."""
-    json_body = arguments.get("_json_body")
-    passed = {k: v for k, v in arguments.items() if k != "_json_body"}
+    """Send the call to the Django app and compare what it read with the arguments; `refusals`: the
+    drawn call's, where a body a form cannot say makes Hypothesis draw another."""
+    passed = arguments
     try:
         request, response = call_through(function, passed, django_app)
     except ValueError as error:
         rule = documented_refusal(error, operation, media_type, passed)
         assert rule is not None, f"refused before sending, under no documented rule: {error!r}"
         note(f"refused as documented ({rule}): {error}")
-        if drawn and refusals is not None and media_type in FORM_TYPES and "body_content_type=" in str(error):
+        if refusals is not None and media_type in FORM_TYPES and "body_content_type=" in str(error):
             refusals.append(str(error))
             reject()
         return
