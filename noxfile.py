@@ -68,8 +68,10 @@ def contract(session: nox.Session) -> None:
     """The contract tests in full (many examples per operation), `schemathesis run` against the mock
     included; writes reports/contract-report.md.
 
-    `nox -s contract -- --live [--base-url URL]` also calls the real API's read-only operations with
-    CEKURA_API_KEY and reports where its responses drift from the spec. Other arguments go to pytest.
+    The examples are the same on every run (derandomized), as CI runs them; `-- --explore` draws new
+    random ones each run. `nox -s contract -- --live [--base-url URL]` also calls the real API's
+    read-only operations with CEKURA_API_KEY and reports where its responses drift from the spec.
+    Other arguments go to pytest.
     """
     install_group(session, "test")
     ensure_patched(session, locked=True)
@@ -78,6 +80,9 @@ def contract(session: nox.Session) -> None:
     if "--live" in args:
         args.remove("--live")
         env["CEKURA_CONTRACT_LIVE"] = "1"
+    if "--explore" in args:
+        args.remove("--explore")
+        env["CEKURA_CONTRACT_EXPLORE"] = "1"
     if "--base-url" in args:
         at = args.index("--base-url")
         env["CEKURA_BASE_URL"] = args[at + 1]

@@ -6,7 +6,10 @@ calls a Django app on loopback (`request_oracle`) that routes with URL patterns 
 document and reads the query with `QueryDict` and django-filter, as the backend does.
 """
 
+import importlib
+import inspect
 import json
+import pkgutil
 from pathlib import Path
 from typing import Any
 
@@ -271,3 +274,44 @@ def test_a_serialisation_the_client_does_not_send_fails_generation(
     document = {"paths": {"/x/": {"get": {"parameters": [parameter], "responses": NO_CONTENT}}}}
     with pytest.raises(ToolchainError, match=message):
         generator_document(document)
+
+
+# --- the Cekura client: no string path value reaches another operation ---------------------------------
+
+
+def test_no_string_path_value_of_the_cekura_client_leaves_its_segment(
+    generated_project: Path, patched_document: dict[str, Any]
+) -> None:
+    """Every string path parameter of every operation: dot segments refused, `/` kept inside the segment."""
+    api = importlib.import_module("cekura_client.api")
+    errors = importlib.import_module("cekura_client.errors")
+    routes = {
+        operation["operationId"]: route
+        for route, item in patched_document["paths"].items()
+        for operation in item.values()
+    }
+    checked = 0
+    for info in pkgutil.walk_packages(api.__path__, "cekura_client.api."):
+        if info.ispkg:
+            continue
+        get_kwargs = importlib.import_module(info.name)._get_kwargs
+        parameters = inspect.signature(get_kwargs).parameters.values()
+        path_names = [p.name for p in parameters if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+        required = [
+            p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY and p.default is p.empty
+        ]
+        strings = [p.name for p in parameters if p.name in path_names and p.annotation is str]
+        if not strings or required:  # a required body or query value: covered by the fixture tests above
+            continue
+        route = routes[info.name.rsplit(".", 1)[1]]
+        ordinary = dict.fromkeys(path_names, "7")
+        for name in strings:
+            for value in (".", "..", ""):
+                with pytest.raises(
+                    errors.RequestEncodingError, match=rf"^{name}: a path parameter cannot be"
+                ):
+                    get_kwargs(**{**ordinary, name: value})
+            url = get_kwargs(**{**ordinary, name: "a/../b"})["url"]
+            assert url.count("/") == route.count("/") and "a%2F..%2Fb" in url, url
+            checked += 1
+    assert checked >= 40
