@@ -29,6 +29,9 @@ from scripts.python_surface import parameter_names
 
 FORM_TYPES = (FORM, MULTIPART)
 NO_SEGMENT = frozenset({"", ".", ".."})  # path values that name no segment of their own
+# django-filter's NumberFilter refuses a number above this (`get_max_validator`, a guard against huge
+# exponents): the backend refuses such a value however it is sent, so it says nothing of the encoding.
+NUMBER_FILTER_MAX = 1e50
 _ABSENT: Any = object()
 
 
@@ -76,16 +79,25 @@ def parameter_differences(
         passed, read = expected["query"].get(name, _ABSENT), reading["query"].get(name, _ABSENT)
         if passed == [] and read is _ABSENT:
             continue  # django-filter reads `k=` and no `k` alike: an empty value is no filter
+        if _above_number_filter_max(passed) and name in reading["query_errors"]:
+            continue
         if passed is _ABSENT or read is _ABSENT or not same_json(read, passed):
             problems.append(f"query {name}: Django read {_shown(read)}, the caller passed {_shown(passed)}")
     for name, errors in reading["query_errors"].items():
-        problems.append(f"query {name}: Django refused it: {errors}")
+        if not _above_number_filter_max(expected["query"].get(name)):
+            problems.append(f"query {name}: Django refused it: {errors}")
     if reading["undeclared_query"]:
         problems.append(f"query keys no parameter declares: {reading['undeclared_query']}")
     for name, passed in expected["header"].items():
         if reading["headers"].get(name) != passed:
             problems.append(f"header {name}: Django read {reading['headers'].get(name)!r}")
     return problems
+
+
+def _above_number_filter_max(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_above_number_filter_max(item) for item in value)
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > NUMBER_FILTER_MAX
 
 
 def _shown(value: Any) -> str:
