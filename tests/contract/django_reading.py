@@ -171,7 +171,8 @@ def documented_refusal(
 ) -> str | None:
     """The documented rule under which the client refused these arguments before any I/O, or None.
 
-    - a form or multipart body it cannot say: the message suggests `body_content_type=...`;
+    - a body its media type cannot say (`[]` in a form, a file in JSON): the message suggests
+      another `body_content_type=...`;
     - a path value of `.`, `..` or `` (it would name another URL), or holding `/` (a WSGI server
       decodes `%2F` before Django routes, so no converter of one segment reads it), naming the
       parameter;
@@ -182,8 +183,8 @@ def documented_refusal(
     from cekura_client.errors import RequestEncodingError
 
     text = str(error)
-    if media_type in FORM_TYPES and "body_content_type=" in text:
-        return "the body cannot be said in a form"
+    if media_type is not None and "body_content_type=" in text:
+        return f"the body cannot be said as {media_type}"
     if not isinstance(error, RequestEncodingError):
         return None
     for parameter, name in python_names(operation):

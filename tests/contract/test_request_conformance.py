@@ -148,7 +148,7 @@ def _call(
     refusals: list[str] | None = None,
 ) -> None:
     """Send the call to the Django app and compare what it read with the arguments; `refusals`: the
-    drawn call's, where a body a form cannot say makes Hypothesis draw another."""
+    drawn call's, where a body its media type cannot say makes Hypothesis draw another."""
     passed = arguments
     try:
         request, response = call_through(function, passed, django_app)
@@ -156,7 +156,7 @@ def _call(
         rule = documented_refusal(error, operation, media_type, passed)
         assert rule is not None, f"refused before sending, under no documented rule: {error!r}"
         note(f"refused as documented ({rule}): {error}")
-        if refusals is not None and media_type in FORM_TYPES and "body_content_type=" in str(error):
+        if refusals is not None and media_type is not None and "body_content_type=" in str(error):
             refusals.append(str(error))
             reject()
         return
