@@ -5,11 +5,14 @@ validates the request body with it, parsed by DRF's JSONParser, FormParser or Mu
 Content-Type says, and answers `{"media_type": ..., "data": validated_data}` (status 200) or the
 serializer's errors (status 400). Uploaded files are answered as name, content type and content, so
 what DRF read can be compared across media types.
+
+`serve(urlconf)` serves other URL patterns instead (`spec_routes.py`: every operation of the
+document): each server picks its own, through `request.urlconf`, so several apps share one Django.
 """
 
 import base64
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -20,12 +23,14 @@ from django.conf import settings
 if not settings.configured:
     settings.configure(
         DEBUG=False,
+        DEBUG_PROPAGATE_EXCEPTIONS=True,  # an error of the app shows its traceback, not an HTML 500
         SECRET_KEY="drf-server-tests",
         ALLOWED_HOSTS=["127.0.0.1"],
         ROOT_URLCONF=__name__,
-        INSTALLED_APPS=["rest_framework"],
-        MIDDLEWARE=[],
+        INSTALLED_APPS=["rest_framework", "django_filters"],
+        MIDDLEWARE=[f"{__name__}.server_urlconf"],
         USE_TZ=True,
+        TIME_ZONE="UTC",
         REST_FRAMEWORK={
             "DEFAULT_PARSER_CLASSES": [
                 "rest_framework.parsers.JSONParser",
@@ -42,7 +47,9 @@ if not settings.configured:
 
 # These imports need the settings above.
 from django.core.files.uploadedfile import UploadedFile
+from django.core.handlers.wsgi import WSGIRequest
 from django.core.wsgi import get_wsgi_application
+from django.http import HttpResponse
 from django.urls import path
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -67,7 +74,7 @@ def register(name: str, serializer_class: Any, *, many: bool = False, status: in
     return f"/{name}/"
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """`value` as JSON-ready data, an uploaded file as its name, content type and content."""
     if isinstance(value, UploadedFile):
         return {
@@ -76,9 +83,9 @@ def _plain(value: Any) -> Any:
             "content": base64.b64encode(value.read()).decode("ascii"),
         }
     if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [plain(item) for item in value]
     return value
 
 
@@ -100,12 +107,34 @@ class ValidatedDataView(APIView):  # type: ignore[misc]  # DRF ships no type inf
         if not checked.is_valid():
             return Response(checked.errors, status=400)
         return Response(
-            {"media_type": request.content_type.split(";")[0], "data": _plain(checked.validated_data)},
+            {"media_type": request.content_type.split(";")[0], "data": plain(checked.validated_data)},
             status=status,
         )
 
 
 urlpatterns = [path("<path:name>/", ValidatedDataView.as_view())]
+
+
+_URLCONF_KEY = "drf_server.urlconf"
+
+
+class UrlConf:
+    """URL patterns for one server (Django takes any hashable object with `urlpatterns` as a urlconf)."""
+
+    def __init__(self, patterns: list[Any]) -> None:
+        self.urlpatterns = patterns
+
+
+def server_urlconf(get_response: Callable[[WSGIRequest], HttpResponse]) -> Any:
+    """Middleware: route with the urlconf of the server the request came to (`serve(urlconf)`)."""
+
+    def middleware(request: WSGIRequest) -> HttpResponse:
+        urlconf = request.META.get(_URLCONF_KEY)
+        if urlconf is not None:
+            request.urlconf = urlconf
+        return get_response(request)
+
+    return middleware
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -114,9 +143,18 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @contextmanager
-def serve() -> Iterator[str]:
-    """Serve the app on 127.0.0.1 at a free port in a background thread; yields the base URL."""
-    server: WSGIServer = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=_QuietHandler)
+def serve(urlconf: UrlConf | None = None) -> Iterator[str]:
+    """Serve the app (with `urlconf`'s patterns if given) on 127.0.0.1 at a free port in a background
+    thread; yields the base URL."""
+    django_app = get_wsgi_application()
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if urlconf is not None:
+            environ[_URLCONF_KEY] = urlconf
+        result: Iterable[bytes] = django_app(environ, start_response)
+        return result
+
+    server: WSGIServer = make_server("127.0.0.1", 0, app, handler_class=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

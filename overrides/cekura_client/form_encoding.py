@@ -1,4 +1,4 @@
-"""Encode a JSON request body as a form or multipart body that Django REST framework reads the same.
+r"""Encode a JSON request body as a form or multipart body that Django REST framework reads the same.
 
 Why this exists: the Cekura backend (DRF) declares one schema for `application/json`,
 `application/x-www-form-urlencoded` and `multipart/form-data`, but FormParser and MultiPartParser
@@ -64,6 +64,10 @@ indexes in brackets) and suggesting `body_content_type="application/json"`:
   by `DictField` after `obj.`) may hold them, only not be empty;
 - a file in an urlencoded body, or a file without a usable file name; a file name or content type
   holding CR, LF or NUL (it would end the part's header line: Django then reads another field);
+- a property name holding a control character (`parse_html_dict`'s pattern `^obj\.(.+)$` stops
+  at a line break, so the key is dropped); in multipart, also a part name (the form key) or file
+  name holding `"`: httpx writes it percent-encoded (`%22`, HTML5 form encoding) and Django reads
+  the encoded text;
 - more than Django's limits, which it answers with a bare 400 page before DRF sees the body (see
   the constants below): more than 1,000 fields in a form or 1,000 text parts in multipart, an
   urlencoded body (or multipart text parts) over 2.5 MiB, or more than 100 files;
@@ -110,6 +114,9 @@ DJANGO_MAX_FILES = 100
 """`DATA_UPLOAD_MAX_NUMBER_FILES`: file parts of a multipart body."""
 _HEADER_BREAKS = frozenset("\r\n\x00")
 """Characters that would end a multipart part's header line early (header injection)."""
+_REWRITTEN_IN_PARTS = frozenset('"') | frozenset(chr(c) for c in range(0x20) if c != 0x1B)
+"""Characters httpx percent-encodes in a part's name or file name (HTML5 form encoding: `"` as `%22`,
+control characters as `%0A`...), which Django's `MultiPartParser` reads as written, not decoded."""
 _NESTING = frozenset(".[]")
 """Characters DRF's `parse_html_dict`/`parse_html_list` read as nesting in a form key."""
 _USE_JSON = 'send the body with body_content_type="application/json"'
@@ -144,7 +151,12 @@ def encode_multipart(
     """
     parts: MultipartFiles = []
     text_parts = text_bytes = files = 0
-    for key, _, value in _flatten(data, frozenset(json_fields)):
+    for key, path, value in _flatten(data, frozenset(json_fields)):
+        if _REWRITTEN_IN_PARTS.intersection(key):
+            raise ValueError(
+                f"{_printable(path)}: a multipart part cannot be named {key!r}: httpx percent-encodes "
+                f"'\"' and control characters in part names and Django reads them encoded; {_USE_JSON}"
+            )
         if isinstance(value, str):
             text_parts += 1
             text_bytes += len(key.encode("utf-8")) + len(value.encode("utf-8")) + 2
@@ -201,9 +213,14 @@ class _Place:
 
 def _check_name(name: str, parent_path: str, *, free_form: bool) -> None:
     """Refuse a property name that a form key cannot carry as one name (see the module docstring)."""
+    where = f"{_printable(parent_path)}: " if parent_path else "body: "
+    if not name.isprintable():
+        raise ValueError(
+            f"{where}a form cannot carry the property name {name!r}: DRF's nested-field patterns "
+            f"stop at a line break, so the key is dropped; {_USE_JSON}"
+        )
     if name and (free_form or not _NESTING.intersection(name)):
         return
-    where = f"{parent_path}: " if parent_path else "body: "
     raise ValueError(
         f"{where}a form cannot carry the property name {name!r} as its own key (DRF reads "
         f"'.', '[' and ']' in a key as nesting, and an empty name as no name); {_USE_JSON}"
@@ -316,7 +333,17 @@ def _file_part(value: Any, path: str) -> MultipartPart:
                 f"{path}: the {label} {text!r} holds CR, LF or NUL, which would end the part's header "
                 "early; remove them"
             )
+    if _REWRITTEN_IN_PARTS.intersection(str(file_name)):
+        raise ValueError(
+            f"{path}: the file name {file_name!r} holds '\"' or a control character, which httpx "
+            "percent-encodes and Django reads encoded; rename the file"
+        )
     return str(file_name), payload, mime_type
+
+
+def _printable(path: str) -> str:
+    """`path` with control characters escaped (`\\n`), so a message stays on one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in path)
 
 
 def _kind(value: Any) -> str:

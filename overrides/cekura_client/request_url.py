@@ -28,11 +28,20 @@ DOT_SEGMENTS = frozenset({"", ".", ".."})
 
 
 def path_segment(name: str, value: Any) -> str:
-    """`value` as one percent-encoded path segment (`/` included), for the path parameter `name`."""
+    """`value` as one percent-encoded path segment, for the path parameter `name`.
+
+    A `/` is refused like a dot segment: sent as `%2F`, the server's WSGI layer decodes it before
+    Django routes, so the value splits into two segments and reaches another route or none.
+    """
     text = _text(value)
     if text in DOT_SEGMENTS:
         raise RequestEncodingError(
             f"{name}: a path parameter cannot be {text!r}: the URL would name another endpoint"
+        )
+    if "/" in text:
+        raise RequestEncodingError(
+            f"{name}: a path parameter cannot hold '/' ({text!r}): the server decodes %2F before "
+            "routing, so the value would be split and reach another endpoint"
         )
     return quote(text, safe="")
 

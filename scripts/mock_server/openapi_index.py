@@ -61,7 +61,11 @@ class Schema:
 
 @dataclass(frozen=True)
 class Parameter:
-    """One declared parameter: `location` is path, query, header or cookie."""
+    """One declared parameter: `location` is path, query, header or cookie.
+
+    `media_type`: for a parameter declared with `content` (its value is one text of that media type,
+    JSON for `application/json`), that media type; `schema` is then the one under it.
+    """
 
     name: str
     location: str
@@ -69,6 +73,7 @@ class Parameter:
     schema: Schema
     style: str
     explode: bool
+    media_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -243,13 +248,18 @@ class OpenApiIndex:
     def _parameter(raw: Mapping[str, Any], pointer: str) -> Parameter:
         location = str(raw["in"])
         style = str(raw.get("style", "simple" if location in {"path", "header"} else "form"))
+        schema = Schema(f"{pointer}/schema", raw.get("schema", {}))
+        media_type = None
+        for media_type, media in raw.get("content", {}).items():  # OpenAPI allows exactly one entry
+            schema = Schema(f"{pointer}/content/{_escape(media_type)}/schema", media.get("schema", {}))
         return Parameter(
             name=str(raw["name"]),
             location=location,
             required=bool(raw.get("required", location == "path")),
-            schema=Schema(f"{pointer}/schema", raw.get("schema", {})),
+            schema=schema,
             style=style,
             explode=bool(raw.get("explode", style == "form")),
+            media_type=media_type,
         )
 
     @staticmethod

@@ -5,6 +5,13 @@ request-conformance tests (to prove the client sends what the spec declares). It
 as OpenAPI says (path `simple` style, query `form` style with `explode`, the body per media type)
 and validates every value with the document's schema (`OpenApiIndex.errors`).
 
+Each part is read as the Cekura backend (Django) reads it: the route is matched on the
+percent-decoded path (a WSGI server decodes `%2F` to `/` before Django routes); a query key sent
+several times gives its last value (`QueryDict.get`), except for an exploded array, and the check
+says so with a 400 naming what Django would have read; an `explode: false` array is the last
+value split at commas (django-filter's `BaseCSVWidget`); a parameter declared with `content:
+application/json` is one JSON text.
+
 Why not openapi-core, the usual OpenAPI request validator: its releases pin
 openapi-spec-validator below 0.9, which conflicts with this project's pin; and it reads form and
 multipart bodies as flat keys, not with Django REST framework's nesting rules (`drf_form`).
@@ -63,7 +70,7 @@ def check_request(
 
     `accepted_keys`: the API keys that authenticate; None accepts any non-empty key.
     """
-    operation, raw_path, allowed = index.match(request.method, request.path)
+    operation, path_values, allowed = index.match(request.method, unquote(request.path))
     if operation is None:
         if allowed:
             return Verdict(None, 405, {"detail": f'Method "{request.method.upper()}" not allowed.'}, allowed)
@@ -75,7 +82,7 @@ def check_request(
         if accepted_keys is not None and not any(k in accepted_keys for k in keys):
             return Verdict(operation, 401, {"detail": "Invalid API key."})
     errors: ErrorTree = {}
-    _check_parameters(index, operation, request, raw_path, errors)
+    _check_parameters(index, operation, request, path_values, errors)
     if any(p.location == "path" and p.name in errors for p in operation.parameters):
         return Verdict(operation, 404, {"detail": "Not found."})  # DRF: no object has such a key
     verdict = Verdict(operation)
@@ -88,16 +95,24 @@ def check_request(
     return verdict
 
 
+class _Unreadable(ValueError):
+    """A parameter Django would not read as sent; the message says what it would read."""
+
+
 def _check_parameters(
     index: OpenApiIndex,
     operation: Operation,
     request: HttpRequest,
-    raw_path: Mapping[str, str],
+    path_values: Mapping[str, str],
     errors: ErrorTree,
 ) -> None:
     query = parse_qs(request.query, keep_blank_values=True)
     for parameter in operation.parameters:
-        present, value = _read_parameter(index, parameter, raw_path, query, request.headers)
+        try:
+            present, value = _read_parameter(index, parameter, path_values, query, request.headers)
+        except _Unreadable as problem:
+            errors[parameter.name] = [str(problem)]
+            continue
         if not present:
             if parameter.required:
                 errors[parameter.name] = [REQUIRED]
@@ -109,21 +124,34 @@ def _check_parameters(
 def _read_parameter(
     index: OpenApiIndex,
     parameter: Parameter,
-    raw_path: Mapping[str, str],
+    path_values: Mapping[str, str],
     query: Mapping[str, list[str]],
     headers: Mapping[str, str],
 ) -> tuple[bool, Any]:
     schema = index.resolve(parameter.schema.node)
     if parameter.location == "path":
-        raw = raw_path.get(parameter.name)
-        return (raw is not None, coerce(index, schema, unquote(raw)) if raw is not None else None)
+        text = path_values.get(parameter.name)  # already decoded, as Django's converters get it
+        return (text is not None, coerce(index, schema, text) if text is not None else None)
     if parameter.location == "header":
         text = headers.get(parameter.name.lower())
         return (text is not None, coerce(index, schema, text) if text is not None else None)
     if parameter.location != "query":
         return False, None
+    exploded_array = "array" in json_types(index, schema) and parameter.explode
+    values = query.get(parameter.name)
+    if values is not None and len(values) > 1 and not exploded_array:
+        raise _Unreadable(
+            f"Sent {len(values)} times: Django reads the last value only ({values[-1]!r})."
+            + (" Send one comma-separated value." if "array" in json_types(index, schema) else "")
+        )
+    if parameter.media_type == JSON:
+        if values is None:
+            return False, None
+        try:
+            return True, json.loads(values[-1])
+        except ValueError:
+            raise _Unreadable("Enter a valid JSON.") from None  # Django's forms.JSONField message
     if "array" in json_types(index, schema):
-        values = query.get(parameter.name)
         if values is None:
             return False, None
         if not parameter.explode:  # `k=1,2`; `k=` is the empty list (django-filter's CSV fields agree)

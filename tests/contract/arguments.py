@@ -14,6 +14,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import attrs
+
 from scripts.generate.python_surface import parameter_names
 from scripts.mock_server.openapi_index import Operation
 
@@ -145,3 +147,25 @@ def unwrap_binary(value: Any) -> Any:
 
 def _is_set(value: Any) -> bool:
     return value is not NOT_SET and type(value).__name__ != "NotSet"
+
+
+def built_with_constructor(value: Any) -> Any:
+    """`value` (a body built by `from_dict`) rebuilt as a caller writes it: `Model(field=...)` with the
+    fields that were set, nested models alike, extra keys assigned afterwards. Whatever the model
+    adds on its own (a schema default) is then the model's doing, not the caller's."""
+    if isinstance(value, list):
+        return [built_with_constructor(item) for item in value]
+    if not attrs.has(type(value)):
+        return value
+    fields = [f for f in attrs.fields(type(value)) if f.init]
+    rebuilt = type(value)(
+        **{
+            f.alias: built_with_constructor(getattr(value, f.name))
+            for f in fields
+            if type(getattr(value, f.name)).__name__ != "Unset"
+        }
+    )
+    extra = getattr(value, "additional_properties", None)
+    if extra:
+        rebuilt.additional_properties = {k: built_with_constructor(v) for k, v in extra.items()}
+    return rebuilt

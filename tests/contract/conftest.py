@@ -1,4 +1,4 @@
-"""Fixtures for the contract tests: the generated client and the mock server."""
+"""Fixtures for the contract tests: the generated client, the mock server and the Django app."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +23,17 @@ def mock_server() -> Iterator[RunningMock]:
     app.book.prepare()
     with running_mock(app) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def django_app(client_package: Path) -> Iterator[str]:
+    """The Django REST framework app that routes every operation of the patched document and answers
+    with what it read (`spec_routes.py`), on a free loopback port; yields its base URL."""
+    from drf_server import serve
+    from spec_routes import operation_urlconf
+
+    with serve(operation_urlconf(spec.index())) as base_url:
+        yield base_url
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

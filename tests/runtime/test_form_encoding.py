@@ -497,3 +497,46 @@ def test_a_file_name_or_type_with_cr_lf_or_nul_is_refused(
     with pytest.raises(ValueError, match=rf"^files\[0\]: the {label} .* holds CR, LF or NUL") as raised:
         encode_multipart({"files": [part]})
     assert "\n" not in str(raised.value)
+
+
+# --- Names httpx percent-encodes in a multipart part ---------------------------------------------------
+
+
+def test_django_reads_a_quote_in_a_part_name_encoded(client: httpx.Client) -> None:
+    """Why multipart refuses it: httpx writes `"` in a part name as `%22`, and Django reads `%22`."""
+    parts = [('extra.a"b', (None, "1", None)), ("metadata", (None, "1", None))]
+    answer = client.post(PATHS["json"], files=parts).json()
+    assert answer["data"]["extra"] == {"a%22b": "1"}
+
+
+def test_a_part_name_holding_a_quote_is_refused_in_multipart_only(client: httpx.Client) -> None:
+    body = {"extra": {'a"b': "1"}, "metadata": 1}
+    with pytest.raises(ValueError, match=r'^extra\.a"b: a multipart part cannot be named ') as raised:
+        encode_multipart(body, json_fields=JSON_FIELDS)
+    assert str(raised.value).endswith('send the body with body_content_type="application/json"')
+    as_json = read(client, PATHS["json"], JSON, json=body)
+    as_form = read(client, PATHS["json"], FORM, data=encode_form(body, json_fields=JSON_FIELDS))
+    assert as_form == as_json  # urlencoded percent-encodes the quote, and Django decodes it
+
+
+def test_django_drops_a_free_form_key_holding_a_line_break(client: httpx.Client) -> None:
+    """Why forms refuse control characters in names: `parse_html_dict`'s `.+` stops at the line break."""
+    answer = client.post(PATHS["json"], data={"extra.a\nb": "1", "metadata": "1"}).json()
+    assert "extra" not in answer["data"]
+
+
+@pytest.mark.parametrize("name", ["a\nb", "a\tb", "\x00"])
+def test_a_property_name_holding_a_control_character_is_refused_in_forms(name: str) -> None:
+    for body in ({"extra": {name: "1"}, "metadata": 1}, {"metadata": 1, name: 1}):
+        for encode in (encode_form, encode_multipart):
+            with pytest.raises(
+                ValueError, match=r"^(extra|body): a form cannot carry the property name "
+            ) as raised:
+                encode(body, json_fields=JSON_FIELDS)
+            assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("file_name", ['a"b.txt', "a\tb.txt", "a\x1fb.txt"])
+def test_a_file_name_httpx_would_rewrite_is_refused(file_name: str) -> None:
+    with pytest.raises(ValueError, match=r"^files\[0\]: the file name .* rename the file$"):
+        encode_multipart({"files": [(file_name, b"x", None)]})
