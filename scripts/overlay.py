@@ -15,6 +15,7 @@ means the upstream fixed or moved what the action patches, and the overlay must 
 
 import copy
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,22 +96,45 @@ def apply_overlay(document: dict[str, Any], overlay: Overlay) -> list[str]:
     report = []
     for index, action in enumerate(overlay.actions, 1):
         where = f"overlay {overlay.name}, action {index}"
-        nodes = jsonpath.find(action.target, document)
-        if not nodes:
+        count = apply_action(document, action, where)
+        if count == 0:
             raise PatchError(
                 f"{where}: target {action.target} matches nothing (upstream fixed or moved it); "
                 "update or delete the action"
             )
-        if action.remove:
-            _remove_nodes(document, [node.location for node in nodes], where)
-            verb = "removed"
-        else:
-            for node in nodes:
-                _update_node(node.value, action.update, where, node.path())
-            verb = "updated"
+        verb = "removed" if action.remove else "updated"
         label = f" ({action.description})" if action.description else ""
-        report.append(f"{overlay.name} #{index}{label}: {verb} {len(nodes)} node(s)")
+        report.append(f"{overlay.name} #{index}{label}: {verb} {count} node(s)")
     return report
+
+
+def apply_action(document: dict[str, Any], action: Action, where: str) -> int:
+    """Apply one action to `document` in place; return how many nodes its target selected."""
+    nodes = jsonpath.find(action.target, document)
+    if action.remove:
+        _remove_nodes(document, [node.location for node in nodes], where)
+    else:
+        for node in nodes:
+            _update_node(node.value, action.update, where, node.path())
+    return len(nodes)
+
+
+def stale_actions(document: dict[str, Any], overlay_files: Sequence[Path]) -> list[str]:
+    """Every action of every overlay whose target matches nothing, each applied to the previous result.
+
+    The actions that still match are applied (to a copy), so a later action sees what it would see
+    once the stale ones are deleted: one run names all of them, not one per file per round.
+    """
+    document = copy.deepcopy(document)
+    stale = []
+    for path in overlay_files:
+        overlay = load_overlay(path)
+        for index, action in enumerate(overlay.actions, 1):
+            where = f"overlay {overlay.name}, action {index}"
+            if apply_action(document, action, where) == 0:
+                label = f" ({action.description})" if action.description else ""
+                stale.append(f"{overlay.name} action {index}{label}: target {action.target}")
+    return stale
 
 
 def _remove_nodes(document: dict[str, Any], locations: list[tuple[str | int, ...]], where: str) -> None:
