@@ -10,7 +10,8 @@ runs, on every core (`pytest -n auto`):
 - the same cells for a fixed sample of the unchanged operations (`SMOKE_OPERATIONS`), a smoke
   test of the rest.
 
-`--full` runs the whole suite instead, `--check COMMAND` any command (run in the staging area).
+`--full` runs the whole suite instead, `--check COMMAND` any command (run in the staging area);
+`--jobs N` sets the number of pytest workers (`auto`: one per core).
 """
 
 import json
@@ -36,7 +37,12 @@ CONTRACT_CELL_TESTS = (
 SMOKE_OPERATIONS = 12
 SELECTION_PLUGIN = "scripts.update_selection"
 OPERATIONS_FILE = "update-operations.json"
-PYTEST = (sys.executable, "-m", "pytest", "-q", "-n", "auto", "-p", "no:cacheprovider")
+PYTEST = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+
+
+def pytest_command(jobs: str) -> list[str]:
+    """pytest on `jobs` workers (pytest-xdist's `-n`: `auto` is one per core, `0` runs in-process)."""
+    return [*PYTEST, "-n", jobs]
 
 
 def _fingerprint(document: dict[str, Any], operation: dict[str, Any]) -> str:
@@ -67,7 +73,7 @@ def smoke_sample(unchanged: Sequence[str], size: int = SMOKE_OPERATIONS) -> list
     return [ordered[int(index * step)] for index in range(size)]
 
 
-def default_check(new: dict[str, Any], changed: set[str], stage: Path) -> list[str]:
+def default_check(new: dict[str, Any], changed: set[str], stage: Path, jobs: str = "auto") -> list[str]:
     """The default command: spec tests, plus the contract cells of `changed` and of a smoke sample.
 
     The selected operationIds are written to `stage/OPERATIONS_FILE`, where the selection plugin
@@ -78,7 +84,7 @@ def default_check(new: dict[str, Any], changed: set[str], stage: Path) -> list[s
     operations_file = stage / OPERATIONS_FILE
     operations_file.write_text(json.dumps(selected, indent=2) + "\n", encoding="utf-8")
     return [
-        *PYTEST,
+        *pytest_command(jobs),
         "-p",
         SELECTION_PLUGIN,
         f"--update-operations={operations_file}",
@@ -87,8 +93,8 @@ def default_check(new: dict[str, Any], changed: set[str], stage: Path) -> list[s
     ]
 
 
-def full_check() -> list[str]:
-    return [*PYTEST]
+def full_check(jobs: str = "auto") -> list[str]:
+    return pytest_command(jobs)
 
 
 def parse_check(command: str) -> list[str]:

@@ -24,6 +24,7 @@ Exit codes, for CI:
 
 import argparse
 import datetime
+import functools
 import json
 import os
 import shutil
@@ -383,11 +384,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     checks = parser.add_mutually_exclusive_group()
     checks.add_argument("--full", action="store_true", help="run the whole test suite as the check")
     checks.add_argument("--check", metavar="COMMAND", help="run this command as the check instead")
+    parser.add_argument(
+        "--jobs", default="auto", metavar="N", help="pytest workers for the checks (default: one per core)"
+    )
     args = parser.parse_args(argv)
-    try:
-        check: Check = parse_check(args.check) if args.check else full_check() if args.full else default_check
-    except ValueError as exc:
-        parser.error(str(exc))
+    if not (args.jobs == "auto" or args.jobs.isdigit()):
+        parser.error(f"--jobs {args.jobs!r}: give a number of workers or `auto`")
+    check: Check
+    if args.check is not None:
+        try:
+            check = parse_check(args.check)
+        except ValueError as exc:
+            parser.error(str(exc))
+    elif args.full:
+        check = full_check(args.jobs)
+    else:
+        check = functools.partial(default_check, jobs=args.jobs)
     return execute(UpdateLayout(), origin=args.origin, mirror=os.environ.get(MIRROR_ENV) or None, check=check)
 
 
