@@ -29,6 +29,7 @@ from scripts.generate_fingerprint import changed_inputs, file_digest, stored_inp
 from scripts.jsonio import dump_json, sha256_hex, write_all_atomic
 from scripts.lock import Lock, cache_problem, read_lock
 from scripts.normalizers import (
+    api_key_scope,
     dedupe_type_lists,
     hoist_inline_schemas,
     one_of_with_any_member,
@@ -39,7 +40,7 @@ from scripts.normalizers import (
     write_only_not_required,
 )
 from scripts.openapi_document import iter_operations
-from scripts.overlay import apply_overlay, load_overlay
+from scripts.overlay import apply_overlays
 from scripts.sources import Source, load_sources
 
 Normalizer = Callable[[dict[str, Any]], list[str]]
@@ -69,12 +70,16 @@ def patch_document(
     upstream: dict[str, Any],
     overlay_files: Sequence[Path],
     normalizers: Sequence[tuple[str, Normalizer]] = NORMALIZERS,
+    scope: str | None = None,
 ) -> PatchResult:
-    """Apply overlays, then normalizers, to a copy of `upstream`."""
+    """Apply the scope (the security scheme the client uses, if any), overlays, then normalizers,
+    to a copy of `upstream`."""
     document = copy.deepcopy(upstream)
-    report = ["## Overlays", ""]
-    for path in overlay_files:
-        report += [f"- {line}" for line in apply_overlay(document, load_overlay(path))]
+    report = []
+    if scope is not None:
+        report += ["## Scope", "", *(f"- {line}" for line in api_key_scope.normalize(document, scope)), ""]
+    report += ["## Overlays", ""]
+    report += [f"- {line}" for line in apply_overlays(document, overlay_files)]
     report += ["", "## Normalizers", ""]
     for name, normalize in normalizers:
         lines = normalize(document)
@@ -173,7 +178,11 @@ def run(
     if not force and up_to_date(layout, lock, inputs):
         return None
     upstream = read_upstream(sources, layout.cache_dir)
-    result = patch_document(upstream, sorted(layout.overlays_dir.glob("*.yaml")))
+    result = patch_document(
+        upstream,
+        sorted(layout.overlays_dir.glob("*.yaml")),
+        scope=api_key_scope.load_scope(layout.sources_file),
+    )
     data = dump_json(result.document)
     digest = sha256_hex(data)
     patched = {"sha256": digest, "size": len(data)}

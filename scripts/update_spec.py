@@ -58,7 +58,8 @@ from scripts.generate_client import GENERATED_DIR, GENERATOR_CONFIG, OVERRIDES_D
 from scripts.generate_fingerprint import current_inputs, write_inputs
 from scripts.jsonio import sha256_hex, write_all_atomic
 from scripts.lock import Lock, read_lock
-from scripts.overlay import stale_actions
+from scripts.normalizers.api_key_scope import load_scope
+from scripts.overlay import StaleOverlayError
 from scripts.patch_spec import PatchLayout, load_upstream, patch_document
 from scripts.patch_spec import run as run_patch
 from scripts.sources import Source, load_sources
@@ -134,19 +135,15 @@ def origin_note(origin: str, data: bytes) -> str:
     return f"Document from the file `{Path(origin).name}` (sha256 `{sha256_hex(data)}`)."
 
 
-def patch_staged(layout: PatchLayout, staged: PatchLayout, upstream: dict[str, Any]) -> None:
-    """Run the patch step on the staged cache; a stale overlay fails naming every stale action."""
+def patch_staged(staged: PatchLayout) -> None:
+    """Run the patch step on the staged cache. Stale overlay actions are listed all at once by the
+    patch step itself (`StaleOverlayError`); any other failure is said to be the new document's."""
     try:
         run_patch(staged)
+    except StaleOverlayError:
+        raise
     except PatchError as exc:
-        stale = stale_actions(upstream, sorted(layout.overlays_dir.glob("*.yaml")))
-        if not stale:
-            raise PatchError(f"the new document does not patch: {exc}") from exc
-        raise PatchError(
-            f"the new document does not patch: {len(stale)} overlay action(s) match nothing: "
-            + "; ".join(stale)
-            + "; delete (or revise) those actions in spec/overlays/, then update again"
-        ) from exc
+        raise PatchError(f"the new document does not patch: {exc}") from exc
 
 
 def client_documents(
@@ -154,10 +151,11 @@ def client_documents(
     new_upstream: dict[str, Any],
     new_patched: dict[str, Any],
     overlays: Sequence[Path],
+    scope: str | None,
 ) -> tuple[dict[str, Any], dict[str, Any], str | None]:
     """What the Python layer compares: both patched documents, or both views if the old one cannot patch."""
     try:
-        return patch_document(old_upstream, overlays).document, new_patched, None
+        return patch_document(old_upstream, overlays, scope=scope).document, new_patched, None
     except ToolchainError as exc:
         note = (
             "The Python surface is compared on the unpatched documents: the current overlays do not "
@@ -259,7 +257,7 @@ def run(
         )
         on_phase("staged")
         new_upstream = load_upstream(sources, new_lock, staged.cache_dir)
-        patch_staged(spec, staged, new_upstream)
+        patch_staged(staged)
         on_phase("patched")
         new_patched = load_json(staged.output)
         generated = image / "generated"
@@ -276,7 +274,10 @@ def run(
         )
         on_phase("generated")
         overlays = sorted(staged.overlays_dir.glob("*.yaml"))
-        old_client, new_client, note = client_documents(old_upstream, new_upstream, new_patched, overlays)
+        scope = load_scope(staged.sources_file)
+        old_client, new_client, note = client_documents(
+            old_upstream, new_upstream, new_patched, overlays, scope
+        )
         comparison = compare(
             comparison_view(old_upstream), comparison_view(new_upstream), old_client, new_client
         )
