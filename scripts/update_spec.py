@@ -52,6 +52,7 @@ from scripts.fetch_spec import (
     check_content,
     download,
     fetch_all,
+    policy_from_env,
     updated_lock,
 )
 from scripts.generate_client import GENERATED_DIR, GENERATOR_CONFIG, OVERRIDES_DIR, build_client
@@ -239,7 +240,7 @@ def run(
     sources = load_sources(spec.sources_file)
     lock = read_lock(spec.lock_file)
     old_upstream = load_upstream(sources, lock, spec.cache_dir)
-    fetched = fetch_new(sources, lock, origin=origin, mirror=mirror, policy=policy or RetryPolicy())
+    fetched = fetch_new(sources, lock, origin=origin, mirror=mirror, policy=policy or policy_from_env())
     on_phase("fetched")
     date = today or datetime.datetime.now(datetime.UTC).date().isoformat()
     new_lock = updated_lock(lock, fetched, date)
