@@ -57,6 +57,7 @@ from scripts.fetch_spec import (
 )
 from scripts.generate_client import GENERATED_DIR, GENERATOR_CONFIG, OVERRIDES_DIR, build_client
 from scripts.generate_fingerprint import current_inputs, write_inputs
+from scripts.generate_manifest import write_manifest
 from scripts.jsonio import sha256_hex, write_all_atomic
 from scripts.lock import Lock, read_lock
 from scripts.normalizers.api_key_scope import load_scope
@@ -273,6 +274,7 @@ def run(
                 image / "scripts" / "generate_client.py",
             ),
         )
+        write_manifest(generated)
         on_phase("generated")
         overlays = sorted(staged.overlays_dir.glob("*.yaml"))
         scope = load_scope(staged.sources_file)
