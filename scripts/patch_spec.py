@@ -41,6 +41,8 @@ from scripts.normalizers import (
 )
 from scripts.openapi_document import iter_operations
 from scripts.overlay import apply_overlays
+from scripts.page_drift import page_differences
+from scripts.page_drift import report_lines as page_report_lines
 from scripts.sources import Source, load_sources
 
 Normalizer = Callable[[dict[str, Any]], list[str]]
@@ -165,7 +167,11 @@ def up_to_date(layout: PatchLayout, lock: Lock, inputs: dict[str, str]) -> bool:
 
 
 def run(
-    layout: PatchLayout = PatchLayout(), *, locked: bool = False, force: bool = False
+    layout: PatchLayout = PatchLayout(),
+    *,
+    locked: bool = False,
+    force: bool = False,
+    strict_pages: bool = False,
 ) -> PatchResult | None:
     """Patch the cached upstream; write the document, report and lock only if all steps pass.
 
@@ -178,6 +184,11 @@ def run(
     if not force and up_to_date(layout, lock, inputs):
         return None
     upstream = read_upstream(sources, layout.cache_dir)
+    differences = page_differences(sources, layout.cache_dir, upstream)
+    if strict_pages and differences:
+        raise PatchError(
+            f"{len(differences)} page(s) differ from the document (--strict-pages): " + "; ".join(differences)
+        )
     result = patch_document(
         upstream,
         sorted(layout.overlays_dir.glob("*.yaml")),
@@ -199,6 +210,7 @@ def run(
         "",
         *summary(result.document),
         "",
+        *page_report_lines(sources, differences),
         *result.report,
     ]
     files = {
@@ -218,9 +230,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--locked", action="store_true", help="fail if the result differs from the lock's hash"
     )
     parser.add_argument("--force", action="store_true", help="patch even when no input changed")
+    parser.add_argument(
+        "--strict-pages", action="store_true", help="fail if a declared page differs from the document"
+    )
     args = parser.parse_args(argv)
     try:
-        result = run(locked=args.locked, force=args.force)
+        result = run(
+            locked=args.locked, force=args.force or args.strict_pages, strict_pages=args.strict_pages
+        )
     except ToolchainError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
