@@ -69,10 +69,14 @@ def test_it_runs_on_a_schedule_and_on_demand() -> None:
 
 
 def recorder(directory: Path, name: str, exit_code: int = 0) -> None:
-    """An executable `name` that appends its arguments to `calls.log` and exits with `exit_code`."""
+    """An executable `name` that appends its arguments to `calls.log` and exits with `exit_code`
+    (`git ls-remote` with $LS_REMOTE_EXIT: 2, no such branch, unless set)."""
     script = directory / name
     script.write_text(
-        f'#!/bin/sh\necho "{name} $*" >> "{directory}/calls.log"\nexit {exit_code}\n', encoding="utf-8"
+        f'#!/bin/sh\necho "{name} $*" >> "{directory}/calls.log"\n'
+        'if [ "$1" = ls-remote ]; then exit "${LS_REMOTE_EXIT:-2}"; fi\n'
+        f"exit {exit_code}\n",
+        encoding="utf-8",
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
 
@@ -132,8 +136,21 @@ def test_the_change_is_proposed_with_the_entry_and_labelled_breaking_on_20(tmp_p
     assert exit_code == 0
     title = ENTRY.splitlines()[0].removeprefix("## ")
     assert f"git commit -m Spec update: {title}" in calls
+    assert "git switch -c spec-update/9cff8efb966a" in calls
     assert "git add spec/lock.json spec/CHANGELOG.md" in calls
     pr = next(call for call in calls if call.startswith("gh pr create"))
     assert f"--title Spec update: {title} --body-file {tmp_path}/entry.md" in pr
     assert pr.endswith("--label breaking") == (code == "20")
     assert any(call.startswith("gh label create breaking") for call in calls) == (code == "20")
+
+
+def test_a_document_already_proposed_is_not_proposed_again(tmp_path: Path) -> None:
+    (tmp_path / "bin").mkdir()
+    recorder(tmp_path / "bin", "git")
+    recorder(tmp_path / "bin", "gh")
+    (tmp_path / "entry.md").write_text(ENTRY, encoding="utf-8")
+    env = {"GH_TOKEN": "t", "CODE": "20", "BASE": "main", "LS_REMOTE_EXIT": "0"}
+    assert run_step("Propose the change", tmp_path, env) == (
+        0,
+        ["git ls-remote --exit-code --heads origin spec-update/9cff8efb966a"],
+    )
