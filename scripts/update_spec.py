@@ -69,9 +69,11 @@ from scripts.spec_view import comparison_view
 from scripts.update_checks import changed_operations, default_check, full_check, parse_check
 
 STAGE_NAME = UPDATE_STAGE.name
-# What the checks need of the project besides the new spec and client, copied into the image.
-PROJECT_TREES = ("scripts", "tests", "templates")
-PROJECT_FILES = ("pyproject.toml", "openapi-python-client.yaml", "noxfile.py")
+# Left out of the image: version control, build outputs and caches (the checks make their own).
+NOT_COPIED = (
+    ".git", ".nox", "generated", "dist", "reports", "__pycache__", "*.pyc",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".schemathesis", "*.egg-info",
+)  # fmt: skip
 # spec/ entries the update writes itself (the rest of spec/ is copied into the image as it is).
 UPDATED_SPEC_ENTRIES = ("upstream", "build", "lock.json", "CHANGELOG.md")
 
@@ -167,14 +169,21 @@ def client_documents(
 
 
 def copy_project(layout: UpdateLayout, image: Path) -> None:
-    """The project's code and configuration, as the checks see them, without the updated outputs."""
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for tree in PROJECT_TREES:
-        shutil.copytree(paths.ROOT / tree, image / tree, ignore=ignore)
+    """The project as the checks see it (code, tests, configuration), without its build outputs,
+    caches and the files the update replaces."""
+    ignore = shutil.ignore_patterns(*NOT_COPIED)
+    for entry in sorted(paths.ROOT.iterdir()):
+        if (
+            entry.name in NOT_COPIED
+            or entry.name in ("spec", "overrides")
+            or entry.name.startswith(".generate")
+        ):
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, image / entry.name, ignore=ignore, symlinks=True)
+        elif entry.is_file():
+            shutil.copyfile(entry, image / entry.name)
     shutil.copytree(layout.overrides_dir, image / "overrides", ignore=ignore)
-    for name in PROJECT_FILES:
-        if (paths.ROOT / name).is_file():
-            shutil.copyfile(paths.ROOT / name, image / name)
     spec = layout.patch
     (image / "spec").mkdir()
     for entry in sorted(paths.SPEC_DIR.iterdir()) if paths.SPEC_DIR.is_dir() else []:
