@@ -10,6 +10,9 @@ runs, on every core (`pytest -n auto`):
 - the same cells for a fixed sample of the unchanged operations (`SMOKE_OPERATIONS`), a smoke
   test of the rest.
 
+Operations are matched by path and method; when the previous document no longer patches (the
+changelog then compares unpatched views), every operation counts as changed.
+
 `--full` runs the whole suite instead, `--check COMMAND` any command (run in the staging area);
 `--jobs N` sets the number of pytest workers (`auto`: one per core).
 """
