@@ -30,7 +30,7 @@ def load_document(mirror: Path) -> dict[str, Any]:
 
 
 def keep_api_key_operations(document: dict[str, Any]) -> None:
-    """Delete the operations none of whose security requirements uses `api_key`, as overlay 03 does."""
+    """Delete the operations none of whose security requirements uses `api_key`, as the scope does."""
     for path, method, operation in list(iter_operations(document)):
         if not any(API_KEY_SCHEME in requirement for requirement in operation.get("security") or []):
             del document["paths"][path][method]
