@@ -9,6 +9,7 @@ presence says whether it still has to move. SIGINT and SIGTERM are held back whi
 run, so an interrupt from the terminal or a CI runner lands before or after them, never between.
 """
 
+import fcntl
 import json
 import os
 import shutil
@@ -109,6 +110,26 @@ def recover(stage: Path) -> str | None:
         return "finished installing the update an interrupted run had committed"
     shutil.rmtree(stage, ignore_errors=True)
     return "removed the staging area an interrupted run left (nothing of it had been installed)"
+
+
+@contextmanager
+def exclusive(stage: Path) -> Iterator[None]:
+    """Hold the lock of `stage` (a lock on its parent directory) for the duration, or fail at once.
+
+    Two updates at once would share the staging directory, and one's start would discard the
+    other's work as an interrupted run's.
+    """
+    fd = os.open(stage.parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ToolchainError(
+                f"another update is running in {stage.parent}; wait for it to finish"
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 @contextmanager

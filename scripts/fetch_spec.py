@@ -23,7 +23,7 @@ from typing import NoReturn, TextIO
 import httpx
 
 from scripts import paths
-from scripts.atomic_install import UPDATE_STAGE, recover
+from scripts.atomic_install import UPDATE_STAGE, exclusive, recover
 from scripts.errors import FetchError, ToolchainError
 from scripts.jsonio import sha256_hex, write_all_atomic
 from scripts.lock import Lock, LockedFile, cache_problem, read_lock
@@ -294,7 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     mirror = os.environ.get(MIRROR_ENV) or None
     try:
-        recovered = recover(UPDATE_STAGE)  # every session fetches first: none sees a half-done update
+        with exclusive(UPDATE_STAGE):  # every session fetches first: none sees a half-done update
+            recovered = recover(UPDATE_STAGE)
         if recovered:
             print(f"update: {recovered}", file=sys.stderr)
         fetched = run(update=args.update, if_needed=args.if_needed, mirror=mirror)

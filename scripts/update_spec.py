@@ -42,7 +42,7 @@ from typing import Any
 import httpx
 
 from scripts import paths
-from scripts.atomic_install import JOURNAL_FILE, UPDATE_STAGE, Move, install, recover
+from scripts.atomic_install import JOURNAL_FILE, UPDATE_STAGE, Move, exclusive, install, recover
 from scripts.changelog import CHANGELOG_FILE, Comparison, appended, compare, heading, render_entry
 from scripts.errors import PatchError, ToolchainError
 from scripts.fetch_spec import (
@@ -243,6 +243,23 @@ def run(
     on_phase: Callable[[str], None] = lambda phase: None,
 ) -> UpdateResult:
     """Update the spec and the client as the module docstring says; raise ToolchainError on failure."""
+    layout.staging_parent.mkdir(parents=True, exist_ok=True)
+    with exclusive(layout.stage):
+        return _run_locked(
+            layout, origin=origin, mirror=mirror, policy=policy, check=check, today=today, on_phase=on_phase
+        )
+
+
+def _run_locked(
+    layout: UpdateLayout,
+    *,
+    origin: str | None,
+    mirror: str | None,
+    policy: RetryPolicy | None,
+    check: Check,
+    today: str | None,
+    on_phase: Callable[[str], None],
+) -> UpdateResult:
     recovered = recover(layout.stage)
     if recovered:
         print(f"update: {recovered}", file=sys.stderr)

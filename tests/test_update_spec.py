@@ -444,3 +444,21 @@ def test_the_changelog_names_a_from_file_by_name_and_hash_and_a_url_as_given(tmp
     assert str(tmp_path) not in changelog
     url = "https://example.com/specs/openapi.json?v=2"
     assert origin_note(url, b"{}") == f"Document from `{url}`."
+
+
+def test_a_second_update_at_the_same_time_is_refused_and_touches_nothing(
+    tmp_path: Path, states: tuple[dict[str, bytes], dict[str, bytes]]
+) -> None:
+    before, _ = states
+    layout = prepare(tmp_path)
+    process = start_driver(tmp_path, "checked", PASS)
+    wait_for(tmp_path / "paused", process)
+    try:
+        with pytest.raises(ToolchainError, match=r"another update is running in .*; wait for it to finish"):
+            run(layout, origin=str(tmp_path / "next.json"), check=PASS, today=TODAY)
+        assert installed_state(tmp_path) == before
+        assert (tmp_path / STAGE_NAME / "image").is_dir()  # the running update's work is left alone
+    finally:
+        (tmp_path / "resume").write_text("", encoding="utf-8")
+        process.communicate(timeout=60)
+    assert process.returncode == 10
