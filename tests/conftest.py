@@ -8,12 +8,26 @@ from typing import Any
 import pytest
 from mirror import mirror_dir
 
-from scripts import paths
-from scripts.generate_client import build_client
+from scripts.core import paths
+from scripts.generate.generate_client import build_client
 
 # Override modules have no package here (they land in the generated `cekura_client`): tests import
 # them by module name, as mypy names them (`import form_encoding`).
 sys.path.insert(0, str(paths.ROOT / "overrides" / "cekura_client"))
+
+
+CONTRACT_DIR = Path(__file__).parent / "contract"
+# Fixtures that generate the full client from the patched document (a quarter of a minute or more).
+CLIENT_BUILDS = frozenset({"generated_project"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its tier, so `-m "not contract and not client_build"` runs the fast one."""
+    for item in items:
+        if item.path.is_relative_to(CONTRACT_DIR):
+            item.add_marker(pytest.mark.contract)
+        if CLIENT_BUILDS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.client_build)
 
 
 def pytest_configure(config: pytest.Config) -> None:

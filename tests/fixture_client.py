@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from scripts.generate_client import build_client
+from scripts.generate.generate_client import build_client
 
 
 def build_fixture_client(tmp_path_factory: pytest.TempPathFactory, name: str, document: Any) -> Path:

@@ -5,10 +5,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from scripts import paths
-from scripts.openapi_document import iter_operations
+from scripts.core import paths
+from scripts.update.spec_view import keep_api_key_operations
 
-API_KEY_SCHEME = "api_key"
+__all__ = ["keep_api_key_operations", "load_api_key_document", "load_document", "mirror_dir"]
 
 
 def mirror_dir() -> Path:
@@ -27,13 +27,6 @@ def load_document(mirror: Path) -> dict[str, Any]:
     """
     document: dict[str, Any] = json.loads((mirror / "openapi.json").read_text("utf-8"))
     return document
-
-
-def keep_api_key_operations(document: dict[str, Any]) -> None:
-    """Delete the operations none of whose security requirements uses `api_key`, as the scope does."""
-    for path, method, operation in list(iter_operations(document)):
-        if not any(API_KEY_SCHEME in requirement for requirement in operation.get("security") or []):
-            del document["paths"][path][method]
 
 
 def load_api_key_document(mirror: Path) -> dict[str, Any]:

@@ -7,7 +7,7 @@ something the project no longer does, so it is skipped, saying which overlay is 
 
 import pytest
 
-from scripts import paths
+from scripts.core import paths
 
 
 def requires_overlay(file: str) -> pytest.MarkDecorator:

@@ -25,6 +25,8 @@ from typing import Any
 from drf_server import serializer
 from rest_framework import serializers
 
+from scripts.core.openapi_document import resolve
+
 Schema = dict[str, Any]
 _SCALARS: dict[str, Any] = {
     "integer": serializers.IntegerField,
@@ -43,6 +45,7 @@ class SerializerFactory:
     """Builds serializer classes for the component schemas of one document, each at most once."""
 
     def __init__(self, document: Schema) -> None:
+        self._document = document
         self._components: dict[str, Schema] = document["components"]["schemas"]
         self._built: dict[str, Any] = {}
         self._building: set[str] = set()
@@ -131,8 +134,9 @@ class SerializerFactory:
         return schema, False
 
     def _resolve(self, schema: Schema) -> Schema:
-        name = _ref_name(self._unwrap(schema)[0])
-        return self._components[name] if name else schema
+        inner = self._unwrap(schema)[0]
+        resolved: Schema = resolve(self._document, inner) if _ref_name(inner) else schema
+        return resolved
 
 
 def _ref_name(schema: Schema) -> str | None:

@@ -16,7 +16,7 @@ lists, strings, numbers, booleans, None), where a file is the generated `File` (
 `json_fields` names the schema paths that have no type, or a union of several (see below); they
 decide how DRF reads a value, and the body alone cannot tell.
 
-Rules, each checked against a real DRF server (tests/test_form_encoding.py), with the DRF code
+Rules, each checked against a real DRF server (tests/runtime/test_form_encoding.py), with the DRF code
 behind it (`rest_framework/utils/html.py`, `fields.py`, `serializers.py`):
 
 - Scalars: strings as they are, numbers as their JSON text, booleans as `true`/`false`
@@ -56,21 +56,30 @@ indexes in brackets) and suggesting `body_content_type="application/json"`:
   serializer reads `obj=` as absent too (`DictField` reads it as `{}` since DRF 3.18 only);
 - `null`, except in `json_fields`: `k=` is null only for a nullable field that does not allow
   blank strings (`Field.get_value`), absent or `""` otherwise; the schema does not say which;
-- a file in an urlencoded body, or a file without a usable file name;
+- a property name that is empty or holds `.`, `[` or `]`, at any depth, extra keys
+  (`additional_properties`) included: `parse_html_dict` splits `obj.a.b` at the first dot after
+  the prefix, `parse_html_list` reads `p[0]x.y` as field `x` of a nested object and `p[0]` (an
+  empty name after the index) as the item itself. A free-form object's keys (`obj.*`, read whole
+  by `DictField` after `obj.`) may hold them, only not be empty;
+- a file in an urlencoded body, or a file without a usable file name; a file name or content type
+  holding CR, LF or NUL (it would end the part's header line: Django then reads another field);
+- more than Django's limits, which it answers with a bare 400 page before DRF sees the body (see
+  the constants below): more than 1,000 fields in a form or 1,000 text parts in multipart, an
+  urlencoded body (or multipart text parts) over 2.5 MiB, or more than 100 files;
 - a non-string untyped list item or free-form object value (see above).
 
 What remains different, not detectable here:
 
 - DRF reads an omitted boolean in a form body (not PATCH) as `false`, or as its declared default,
   or as `null` when nullable (`BooleanField.default_empty_html`), and an omitted multiple-choice
-  list as `[]` (`MultipleChoiceField.get_value`); in JSON both are absent. Callers send the
-  schema default where it has one; a boolean without one still reads as `false`.
+  list as `[]` (`MultipleChoiceField.get_value`); in JSON both are absent, and a declared default
+  applies in both. The models leave schema defaults unset (the server applies its own), so a
+  boolean without a default reads as `false` from a form, absent from JSON: set it where it matters.
 - A multiple-choice list (`MultipleChoiceField`, schema: array of enum) inside a list item reads
   as `[]`: it reads only repeated keys (`getlist`), and there only the last one survives, so the
   encoder's indexed keys (right for `ListField`, which the schema does not tell apart) are unseen.
 - `json_fields` must name every untyped field: an unnamed one is sent as dotted keys, which
   `JSONField` reads as absent.
-- Django refuses a form with more than `DATA_UPLOAD_MAX_NUMBER_FIELDS` keys (1000 by default).
 - Before DRF 3.18 (read in its source, not tested): a PATCH body drops a list sent by index
   (`ListField.get_value` returns `empty` when the bare name is absent), so lists inside list items
   and lists of lists; and an omitted `DictField` reads as `{}` in any form body.
@@ -81,6 +90,7 @@ import math
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any, TypeAlias
+from urllib.parse import urlencode
 
 FileContent: TypeAlias = bytes | IO[bytes]
 MultipartPart: TypeAlias = tuple[str | None, str | FileContent, str | None]
@@ -89,6 +99,18 @@ FormData: TypeAlias = dict[str, list[str]]
 MultipartFiles: TypeAlias = list[tuple[str, MultipartPart]]
 _Pair: TypeAlias = tuple[str, str, str | MultipartPart]  # form key, field path, text or file part
 
+# Django's defaults (`django/conf/global_settings.py`), which the backend is taken to keep:
+DJANGO_MAX_FIELDS = 1000
+"""`DATA_UPLOAD_MAX_NUMBER_FIELDS`: keys of an urlencoded body, text parts of a multipart one."""
+DJANGO_MAX_FORM_BYTES = 2_621_440
+"""`DATA_UPLOAD_MAX_MEMORY_SIZE` (2.5 MiB): an urlencoded body, or a multipart body's text parts
+(each counted as its name, its value and 2 bytes, as `MultiPartParser` does); files do not count."""
+DJANGO_MAX_FILES = 100
+"""`DATA_UPLOAD_MAX_NUMBER_FILES`: file parts of a multipart body."""
+_HEADER_BREAKS = frozenset("\r\n\x00")
+"""Characters that would end a multipart part's header line early (header injection)."""
+_NESTING = frozenset(".[]")
+"""Characters DRF's `parse_html_dict`/`parse_html_list` read as nesting in a form key."""
 _USE_JSON = 'send the body with body_content_type="application/json"'
 
 
@@ -99,10 +121,15 @@ def encode_form(data: Mapping[str, Any] | list[Any], *, json_fields: Collection[
     items of an array, `obj.*` for the values of a free-form object (`[]` stands for any index).
     """
     form: FormData = {}
+    pairs: list[tuple[str, str]] = []
     for key, path, value in _flatten(data, frozenset(json_fields)):
         if not isinstance(value, str):
             raise ValueError(f'{path}: a file needs body_content_type="multipart/form-data"')
         form.setdefault(key, []).append(value)
+        pairs.append((key, value))
+    _check_limit("fields", len(pairs), DJANGO_MAX_FIELDS, "DATA_UPLOAD_MAX_NUMBER_FIELDS")
+    size = len(urlencode(pairs).encode("utf-8"))
+    _check_limit("bytes", size, DJANGO_MAX_FORM_BYTES, "DATA_UPLOAD_MAX_MEMORY_SIZE")
     return form
 
 
@@ -114,10 +141,27 @@ def encode_multipart(
     Text fields are parts too, without a file name, so httpx sends multipart even when there is no
     file (with `files=` empty it sends urlencoded). `json_fields` as for `encode_form`.
     """
-    return [
-        (key, (None, value, None) if isinstance(value, str) else value)
-        for key, path, value in _flatten(data, frozenset(json_fields))
-    ]
+    parts: MultipartFiles = []
+    text_parts = text_bytes = files = 0
+    for key, _, value in _flatten(data, frozenset(json_fields)):
+        if isinstance(value, str):
+            text_parts += 1
+            text_bytes += len(key.encode("utf-8")) + len(value.encode("utf-8")) + 2
+            parts.append((key, (None, value, None)))
+        else:
+            files += 1
+            parts.append((key, value))
+    _check_limit("text parts", text_parts, DJANGO_MAX_FIELDS, "DATA_UPLOAD_MAX_NUMBER_FIELDS")
+    _check_limit("bytes of text parts", text_bytes, DJANGO_MAX_FORM_BYTES, "DATA_UPLOAD_MAX_MEMORY_SIZE")
+    _check_limit("files", files, DJANGO_MAX_FILES, "DATA_UPLOAD_MAX_NUMBER_FILES", "send fewer per request")
+    return parts
+
+
+def _check_limit(what: str, count: int, limit: int, setting: str, advice: str = _USE_JSON) -> None:
+    if count > limit:
+        raise ValueError(
+            f"body: {count:,} {what} is more than the server reads ({limit:,}, Django's {setting}); {advice}"
+        )
 
 
 @dataclass(frozen=True)
@@ -135,6 +179,7 @@ class _Place:
         separator = "" if self.is_item or not self.key else "."
         free_form = f"{self.schema}.*"
         named = f"{self.schema}.{name}" if self.schema else name
+        _check_name(name, self.path, free_form=free_form in json_fields)
         return _Place(
             key=self.key + separator + name,
             path=f"{self.path}.{name}" if self.path else name,
@@ -151,6 +196,17 @@ class _Place:
             in_item=not repeated,
             is_item=not repeated,
         )
+
+
+def _check_name(name: str, parent_path: str, *, free_form: bool) -> None:
+    """Refuse a property name that a form key cannot carry as one name (see the module docstring)."""
+    if name and (free_form or not _NESTING.intersection(name)):
+        return
+    where = f"{parent_path}: " if parent_path else "body: "
+    raise ValueError(
+        f"{where}a form cannot carry the property name {name!r} as its own key (DRF reads "
+        f"'.', '[' and ']' in a key as nesting, and an empty name as no name); {_USE_JSON}"
+    )
 
 
 def _flatten(data: Mapping[str, Any] | list[Any], json_fields: frozenset[str]) -> Iterator[_Pair]:
@@ -253,6 +309,12 @@ def _file_part(value: Any, path: str) -> MultipartPart:
         raise ValueError(f"{path}: a file payload is bytes or a binary file object, not {_kind(payload)}")
     if mime_type is not None and not isinstance(mime_type, str):
         raise ValueError(f"{path}: a file's mime_type is a string or None, not {_kind(mime_type)}")
+    for label, text in (("file name", str(file_name)), ("mime_type", mime_type or "")):
+        if _HEADER_BREAKS.intersection(text):
+            raise ValueError(
+                f"{path}: the {label} {text!r} holds CR, LF or NUL, which would end the part's header "
+                "early; remove them"
+            )
     return str(file_name), payload, mime_type
 
 

@@ -17,7 +17,7 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 
-from cekura_client.errors import UnexpectedStatus
+from cekura_client.errors import MalformedResponseError, UnexpectedStatus
 from cekura_client.status_errors import raise_for_status
 
 DEFAULT_PAGE_SIZE = 100
@@ -59,8 +59,8 @@ def paginate(
     _check(operation, page_size, max_items, params)
     cursor = _Cursor(max_items)
     while cursor.page_number is not None:
-        page = _page_of(operation(client=client, page=cursor.page_number, page_size=page_size, **params))
-        yield from cursor.advance(page)
+        response = operation(client=client, page=cursor.page_number, page_size=page_size, **params)
+        yield from cursor.advance(_page_of(response), response)
 
 
 async def apaginate(
@@ -76,8 +76,7 @@ async def apaginate(
     cursor = _Cursor(max_items)
     while cursor.page_number is not None:
         response = await operation(client=client, page=cursor.page_number, page_size=page_size, **params)
-        page = _page_of(response)
-        for item in cursor.advance(page):
+        for item in cursor.advance(_page_of(response), response):
             yield item
 
 
@@ -89,15 +88,22 @@ class _Cursor:
         self._remaining = max_items
         self._requested: set[int] = set()
 
-    def advance(self, page: "Page[ItemT]") -> list[ItemT]:
-        """The items of `page` still wanted; moves to the page its `next` link names, if any."""
+    def advance(self, page: "Page[ItemT]", response: "PageResponse[ItemT]") -> list[ItemT]:
+        """The items of `page` still wanted; moves to the page its `next` link names, if any.
+
+        A `next` link that names no page number, or one already read, is a `MalformedResponseError`.
+        """
         assert self.page_number is not None
         self._requested.add(self.page_number)
         items = page.results[: self._remaining]
         if self._remaining is not None:
             self._remaining -= len(items)
         more = self._remaining is None or self._remaining > 0
-        self.page_number = _next_page_number(page.next_, self._requested) if more else None
+        try:
+            self.page_number = _next_page_number(page.next_, self._requested) if more else None
+        except ValueError as error:
+            status, content, headers = int(response.status_code), response.content, response.headers
+            raise MalformedResponseError(status, content, headers, message=str(error)) from None
         return items
 
 

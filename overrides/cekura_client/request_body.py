@@ -11,7 +11,9 @@ when the generator takes a media type per call and encodes forms as Django REST 
 
 The choice, when the caller passes no `body_content_type`: multipart if the body holds a file,
 else JSON if the operation declares it, else the first media type declared for the body's model.
-A file in a JSON or form body is a `ValueError` raised before any I/O.
+A file in a JSON or form body is refused before any I/O. `add_body`, the endpoints' one call, raises
+every refusal as `errors.RequestEncodingError` (a `ValueError` too); `form_encoding` raises plain
+`ValueError` so that it stays importable without the package.
 """
 
 import secrets
@@ -19,6 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cekura_client.errors import RequestEncodingError
 from cekura_client.form_encoding import encode_form, encode_multipart, is_file
 from cekura_client.types import Unset
 
@@ -76,11 +79,17 @@ def add_body(
 ) -> None:
     """Add the encoded `body` to httpx's `request` arguments and its Content-Type to `headers`.
 
-    An optional body left `UNSET` adds nothing: the request goes without one.
+    An optional body left `UNSET` adds nothing: the request goes without one. A body that cannot be
+    sent as asked raises `RequestEncodingError`, before any I/O.
     """
     if isinstance(body, Unset):
         return
-    encoded = encode_body(body, body_content_type, formats)
+    try:
+        encoded = encode_body(body, body_content_type, formats)
+    except RequestEncodingError:
+        raise
+    except ValueError as error:
+        raise RequestEncodingError(str(error)) from error
     request.update(encoded.arguments)
     if encoded.content_type is not None:
         headers["Content-Type"] = encoded.content_type

@@ -19,6 +19,10 @@ A table maps a status (`200`), a range (`"4XX"`) or `"default"` to, in this orde
 - a `FromResponse`: the generator's code for any other body (a list, a file, text), given the
   whole `httpx.Response`;
 - None: the status has no body, which parses as None.
+
+A status that `http.HTTPStatus` does not list (a proxy's 520) still makes a `Response`: its
+`status_code` is an unlisted `HTTPStatus` member (the value, an empty phrase), where
+`HTTPStatus(520)` raised `ValueError` outside the client's error hierarchy.
 """
 
 import functools
@@ -32,6 +36,7 @@ import httpx
 
 from cekura_client.client import AuthenticatedClient, Client
 from cekura_client.errors import MalformedResponseError, UnexpectedStatus
+from cekura_client.open_enum import member_or_unlisted
 from cekura_client.types import Response
 
 T = TypeVar("T")
@@ -51,12 +56,23 @@ class FromResponse(Generic[T_co]):
 ResponseParsers = Mapping[int | str, Callable[[Any], T] | FromResponse[T] | None]
 
 
+_LISTED_STATUSES: Mapping[object, HTTPStatus] = HTTPStatus._value2member_map_  # type: ignore[assignment]
+
+
+def unlisted_status(code: int) -> HTTPStatus:
+    """An `HTTPStatus` for a code it does not list: compares equal to `code`, phrase empty."""
+    status: HTTPStatus = member_or_unlisted(HTTPStatus, code)
+    status.phrase = status.description = ""  # type: ignore[misc]
+    return status
+
+
 def build_response(
     client: AuthenticatedClient | Client, response: httpx.Response, parsers: ResponseParsers[T]
 ) -> Response[T]:
     """The endpoint's `Response`, its body parsed by `parse_response`."""
+    code = response.status_code
     return Response(
-        status_code=HTTPStatus(response.status_code),
+        status_code=_LISTED_STATUSES.get(code) or unlisted_status(code),
         content=response.content,
         headers=response.headers,
         parsed=parse_response(client, response, parsers),

@@ -10,6 +10,9 @@ Rules (the issue that asked for them: a retried POST can bill an evaluator run t
 - The wait is the server's `Retry-After` (seconds or an HTTP date) when given, else exponential
   backoff with jitter. A `Retry-After` longer than `MAX_RETRY_AFTER` is not waited for: the error
   goes back to the caller, who can decide.
+- A call has an overall deadline, attempts and waits included (`DEADLINE_FACTOR` times its longest
+  per-attempt timeout unless given): a wait that would pass it is not waited for, and each retry's
+  timeouts are shortened to the time left (`attempt_timeouts`).
 
 Every decision is logged on the `cekura_client.retries` logger, with method and path only: never
 headers (the API key is one) nor the query string.
@@ -17,6 +20,7 @@ headers (the API key is one) nor the query string.
 
 import email.utils
 import logging
+import math
 import random
 import ssl
 import time
@@ -33,6 +37,8 @@ MAX_RETRY_DELAY = 8.0
 """Longest backoff between two attempts, in seconds."""
 MAX_RETRY_AFTER = 60.0
 """Longest `Retry-After` the client waits for, in seconds."""
+DEADLINE_FACTOR = 2.0
+"""A call's default deadline, retries and waits included: this times its longest per-attempt timeout."""
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
@@ -81,9 +87,12 @@ class RetryPolicy:
         return self.jitter(min(self.initial_delay * 2**retry, self.max_delay))
 
     def delay_after_response(
-        self, request: httpx.Request, response: httpx.Response, retry: int
+        self, request: httpx.Request, response: httpx.Response, retry: int, time_left: float = math.inf
     ) -> float | None:
-        """Seconds to wait before retrying after `response`, or None to return it to the caller."""
+        """Seconds to wait before retrying after `response`, or None to return it to the caller.
+
+        `time_left` is what remains of the call's deadline: a wait as long or longer is not made.
+        """
         status = response.status_code
         if status not in RETRYABLE_STATUSES:
             return None
@@ -97,11 +106,14 @@ class RetryPolicy:
             _log_no_retry(request, f"status {status}", reason)
             return None
         delay = retry_after if retry_after is not None else self.backoff(retry)
+        if delay >= time_left:
+            _log_past_deadline(request, f"status {status}", delay, time_left)
+            return None
         _log_retry(request, f"status {status}", delay, retry)
         return delay
 
     def delay_after_error(
-        self, request: httpx.Request, error: httpx.TransportError, retry: int
+        self, request: httpx.Request, error: httpx.TransportError, retry: int, time_left: float = math.inf
     ) -> float | None:
         """Seconds to wait before retrying after `error`, or None to raise it."""
         cause = type(error).__name__
@@ -118,8 +130,30 @@ class RetryPolicy:
             _log_no_retry(request, cause, "not a transient error")
             return None
         delay = self.backoff(retry)
+        if delay >= time_left:
+            _log_past_deadline(request, cause, delay, time_left)
+            return None
         _log_retry(request, cause, delay, retry)
         return delay
+
+
+def overall_deadline(timeout: httpx.Timeout | None, deadline: float | None) -> float:
+    """Seconds a call may take in all: `deadline` if given, else `DEADLINE_FACTOR` x the longest timeout."""
+    if deadline is not None:
+        if not deadline > 0:
+            raise ValueError(f"deadline must be a number of seconds above 0, not {deadline!r}")
+        return float(deadline)
+    limits = [] if timeout is None else [timeout.connect, timeout.read, timeout.write, timeout.pool]
+    if not limits or None in limits:
+        return math.inf  # an attempt without a timeout has no deadline either
+    return DEADLINE_FACTOR * max(limit for limit in limits if limit is not None)
+
+
+def attempt_timeouts(timeouts: dict[str, float | None], time_left: float) -> dict[str, float | None]:
+    """The per-attempt `timeouts` (httpx's request extension), none longer than `time_left`."""
+    return {
+        name: time_left if limit is None or limit > time_left else limit for name, limit in timeouts.items()
+    }
 
 
 def parse_retry_after(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
@@ -161,6 +195,11 @@ def _log_retry(request: httpx.Request, cause: str, delay: float, retry: int) -> 
         delay,
         retry + 1,
     )
+
+
+def _log_past_deadline(request: httpx.Request, cause: str, delay: float, time_left: float) -> None:
+    reason = f"waiting {delay:.2f} s would pass the call's deadline ({max(time_left, 0.0):.2f} s left)"
+    _log_no_retry(request, cause, reason)
 
 
 def _log_no_retry(request: httpx.Request, cause: str, reason: str) -> None:

@@ -7,11 +7,11 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from scripts import paths
 from scripts.bench import calls, imports, machine, parsing, regeneration
 from scripts.bench.report import Goal, Section, markdown, write_reports
 from scripts.bench.sample_page import build_page
-from scripts.errors import ToolchainError
+from scripts.core import paths
+from scripts.core.errors import ToolchainError
 
 PAGE_SIZES = (1, 100)
 

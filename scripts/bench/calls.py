@@ -18,9 +18,9 @@ from typing import Any
 import httpx
 import msgspec
 
-from scripts import paths
 from scripts.bench.report import Cell, Goal, Section
 from scripts.bench.timing import per_call, round_robin
+from scripts.core import paths
 
 API_KEY = "bench-key-not-secret"
 PATH = "/observability/v1/call-logs/"

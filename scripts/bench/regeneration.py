@@ -2,9 +2,10 @@
 
 Every run is a subprocess writing into its own temporary tree; `generated/` is never touched. The
 full pipeline is what `nox -s generate` runs after fetching when an input changed:
-`scripts.patch_spec`, then `scripts.generate_client` (generator with our config and templates, ruff
-post hooks, headers, overrides), both with `--force`. The no-op run is the same two steps without
-it, when nothing changed: each finds its inputs unchanged and writes nothing. The bare generator is
+`scripts.patch.patch_spec`, then `scripts.generate.generate_client` (generator with our config and
+templates, ruff post hooks, headers, overrides), both with `--force`. The no-op run is the same
+two steps without it, when nothing changed: each finds its inputs unchanged and writes nothing.
+The bare generator is
 `openapi-python-client generate` with its defaults (its own ruff post hooks included), run on the
 locked upstream document, the input the pipeline itself starts from: that is the baseline of the
 goals. It also runs on the patched document, an informative row that separates what the patches
@@ -21,15 +22,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts import paths
 from scripts.bench.report import Goal, Section
 from scripts.bench.timing import Samples, round_robin
-from scripts.errors import ToolchainError
-from scripts.lock import cache_problem, read_lock
-from scripts.sources import load_sources
+from scripts.core import paths
+from scripts.core.errors import ToolchainError
+from scripts.upstream.lock import cache_problem, read_lock
+from scripts.upstream.sources import load_sources
 
-PATCH = [sys.executable, "-m", "scripts.patch_spec"]
-GENERATE = [sys.executable, "-m", "scripts.generate_client"]
+PATCH = [sys.executable, "-m", "scripts.patch.patch_spec"]
+GENERATE = [sys.executable, "-m", "scripts.generate.generate_client"]
 FULL, NOOP, BARE_UPSTREAM, BARE_PATCHED = (
     "full pipeline",
     "no-op regeneration",

@@ -9,7 +9,7 @@ so every field the client parses is present.
 import datetime
 from typing import Any
 
-from scripts.openapi_document import iter_operations
+from scripts.core.openapi_document import iter_operations, resolve
 
 LIST_OPERATION = "call_logs_list"
 ITEMS_PER_ARRAY = 2
@@ -31,14 +31,6 @@ def build_page(document: dict[str, Any], items: int, operation_id: str = LIST_OP
     item_schema = page_schema["properties"]["results"]["items"]
     results = [sample_value(document, item_schema, index) for index in range(items)]
     return {"count": items, "next": None, "previous": None, "results": results}
-
-
-def resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    """Follow a local `$ref` (`#/components/schemas/Name`) to the schema it names."""
-    while "$ref" in schema:
-        name = schema["$ref"].removeprefix("#/components/schemas/")
-        schema = document["components"]["schemas"][name]
-    return schema
 
 
 def sample_value(document: dict[str, Any], schema: dict[str, Any], index: int, name: str = "value") -> Any:

@@ -20,7 +20,8 @@ from openapi_schema_validator import OAS31Validator, oas31_format_checker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+from scripts.core.openapi_document import HTTP_METHODS, escape_token, resolve_located
+
 READ_ONLY_METHODS = frozenset({"get", "head", "options"})
 DOCUMENT_URI = "urn:cekura:openapi-document"
 JSON = "application/json"
@@ -153,6 +154,10 @@ class OpenApiIndex:
         """Follow `$ref`s (local ones: the patched document has no other) to the node they name."""
         return self._resolve(node, "")[1]
 
+    def resolve_at(self, node: Mapping[str, Any], pointer: str) -> tuple[str, Mapping[str, Any]]:
+        """`resolve`, with the pointer of the node reached (`pointer` when `node` is no reference)."""
+        return self._resolve(node, pointer)
+
     def validator(self, schema: Schema, direction: str) -> Any:
         """A validator for `schema` in a request or a response (`direction`), built on first use."""
         key = (schema.pointer, direction)
@@ -179,15 +184,7 @@ class OpenApiIndex:
         return sorted(self.operations, key=literal_first)
 
     def _resolve(self, node: Mapping[str, Any], pointer: str) -> tuple[str, Mapping[str, Any]]:
-        for _ in range(64):
-            ref = node.get("$ref")
-            if not isinstance(ref, str) or not ref.startswith("#/"):
-                break
-            target: Any = self.document
-            for part in ref[2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            pointer, node = ref[1:], target
-        return pointer, node
+        return resolve_located(self.document, node, pointer)
 
     def _operations(self) -> Iterator[Operation]:
         for path, item in self.document.get("paths", {}).items():
@@ -271,7 +268,7 @@ class OpenApiIndex:
 
 
 def _escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
+    return escape_token(part)
 
 
 def _route(path: str) -> re.Pattern[str]:

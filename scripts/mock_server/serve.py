@@ -14,11 +14,12 @@ def server_config(app: MockApp, host: str, port: int) -> uvicorn.Config:
 
 
 class RunningMock:
-    """A mock served in a thread: its base URL, and how many client connections are open now."""
+    """A mock served in a thread: the app, its base URL, and how many client connections are open now."""
 
-    def __init__(self, server: uvicorn.Server, base_url: str) -> None:
+    def __init__(self, server: uvicorn.Server, base_url: str, app: MockApp) -> None:
         self.server = server
         self.base_url = base_url
+        self.app = app
 
     def open_connections(self) -> int:
         return len(self.server.server_state.connections)
@@ -36,7 +37,7 @@ def running_mock(app: MockApp, host: str = "127.0.0.1") -> Iterator[RunningMock]
                 raise RuntimeError("the mock server stopped while starting; see the log above")
             threading.Event().wait(0.02)
         port = server.servers[0].sockets[0].getsockname()[1]
-        yield RunningMock(server, f"http://{host}:{port}")
+        yield RunningMock(server, f"http://{host}:{port}", app)
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -14,8 +14,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from scripts.generate.python_surface import parameter_names
 from scripts.mock_server.openapi_index import Operation
-from scripts.python_surface import parameter_names
 
 NOT_SET: Any = object()
 

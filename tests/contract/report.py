@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from scripts import paths
+from scripts.core import paths
 
 REPORT_DIR = paths.ROOT / "reports"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import schemathesis
 
-from scripts.normalizers.spec_walk import iter_spec_objects
+from scripts.core.spec_walk import iter_spec_objects
 
 FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 

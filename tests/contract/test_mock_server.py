@@ -12,9 +12,16 @@ from contract import spec
 from contract.arguments import Unconvertible, call_arguments
 from contract.report import Cell
 from contract.spec import MOCK_API_KEY
+from scripts.mock_server import resources
 from scripts.mock_server.app import MockApp
+from scripts.mock_server.behaviour import Settings
+from scripts.mock_server.fake_data import FakeData
 from scripts.mock_server.openapi_index import Operation
+from scripts.mock_server.resources import ResourceMap
 from scripts.mock_server.serve import RunningMock, running_mock
+
+CHANGING = {resources.CREATE, resources.RUN, resources.PROGRESS}
+"""Roles whose two calls answer different bodies: a new object each time, a job that moves on."""
 
 KEY_HEADER = "X-CEKURA-API-KEY"
 
@@ -80,18 +87,41 @@ def test_mock_answers_unknown_routes_and_methods_as_drf(mock_server: RunningMock
 
 
 def test_mock_answers_are_seeded() -> None:
-    """The same seed gives the same bodies; the bodies are valid for their schema."""
-    operation = spec.index().by_operation_id["dashboards_retrieve"]
-    success = operation.success()
-    assert success.schema is not None
+    """The same seed gives the same bodies, another seed others; the bodies are valid for their schema."""
+    index = spec.index()
+    listed, shown = (index.by_operation_id[i] for i in ("dashboards_list", "dashboards_retrieve"))
     bodies = []
-    for seed in (7, 7):
-        with running_mock(MockApp(spec.index(), seed=seed)) as server:
-            response = httpx.get(server.base_url + "/dashboards/dashboards/3/", headers={KEY_HEADER: "any"})
-            assert response.status_code == int(success.status)
-            bodies.append(response.json())
-    assert bodies[0] == bodies[1]
-    assert spec.index().errors(success.schema, bodies[0]) == []
+    for seed in (7, 7, 8):
+        with running_mock(MockApp(index, seed=seed)) as server:
+            page = httpx.get(server.base_url + "/dashboards/dashboards/", headers={KEY_HEADER: "any"})
+            first = page.json()["results"][0]["id"]
+            one = httpx.get(f"{server.base_url}/dashboards/dashboards/{first}/", headers={KEY_HEADER: "any"})
+            bodies.append((page.json(), one.json()))
+            assert (page.status_code, one.status_code) == (200, 200)
+    results = [(page_body["results"], detail) for page_body, detail in bodies]  # `next` names the port
+    assert results[0] == results[1]
+    assert results[0][0] != results[2][0] and results[0][1] != results[2][1]
+    page_schema, detail_schema = listed.success().schema, shown.success().schema
+    assert page_schema is not None and detail_schema is not None
+    for page_body, detail in bodies:
+        assert index.errors(page_schema, page_body) == []
+        assert index.errors(detail_schema, detail) == []
+
+
+def test_mock_bodies_are_populated() -> None:
+    """Every documented property of a list item is there; nested lists hold several items."""
+    index = spec.index()
+    operation = index.by_operation_id["scenarios_list"]
+    with running_mock(MockApp(index, seed=1)) as server:
+        page = httpx.get(server.base_url + operation.path, headers={KEY_HEADER: "any"}).json()
+    item_schema = ResourceMap(index).role(operation).item_schema
+    assert item_schema is not None
+    documented = set(FakeData(index).property_schemas(item_schema))
+    assert page["count"] == Settings().items and len(page["results"]) == Settings().page_size
+    for item in page["results"]:
+        assert set(item) == documented
+    assert len({item["id"] for item in page["results"]}) == len(page["results"])
+    assert any(isinstance(v, list) and len(v) >= 2 for item in page["results"] for v in item.values())
 
 
 def _cells() -> list[Cell]:
@@ -101,12 +131,12 @@ def _cells() -> list[Cell]:
 @pytest.mark.parametrize("cell", _cells(), ids=str)
 def test_clients_against_the_mock(cell: Cell, mock_server: RunningMock, client_package: Any) -> None:
     """Each operation, called with valid arguments by the sync and the async client, gets its documented
-    success response, parsed."""
+    success response, parsed. Path parameters name objects the mock holds (a deleted one is made first)."""
     from cekura_client import AuthenticatedClient
 
     operation = spec.index().by_operation_id[cell.operation_id]
     module = spec.endpoint_module(operation)
-    arguments = _valid_arguments(operation, module)
+    role = ResourceMap(spec.index()).role(operation)
     success = operation.success()
 
     def client() -> Any:
@@ -115,6 +145,7 @@ def test_clients_against_the_mock(cell: Cell, mock_server: RunningMock, client_p
         )
 
     with client() as sync_client:
+        arguments = _valid_arguments(operation, module, _existing_path(operation, mock_server.app))
         result = module.sync_detailed(client=sync_client, **arguments)
     assert result.status_code == int(success.status), result.content[:300]
 
@@ -122,20 +153,45 @@ def test_clients_against_the_mock(cell: Cell, mock_server: RunningMock, client_p
         async with client() as async_client:
             return await module.asyncio_detailed(client=async_client, **arguments)
 
+    if role.kind == resources.DESTROY:
+        arguments = _valid_arguments(operation, module, _existing_path(operation, mock_server.app))
     async_result = asyncio.run(call_async())
     assert async_result.status_code == int(success.status), async_result.content[:300]
-    assert async_result.content == result.content  # the mock answers one body per operation and seed
+    if role.kind not in CHANGING:  # the same state, the same seed: the same body
+        assert async_result.content == result.content
     if success.schema is not None:
         assert result.parsed is not None and async_result.parsed is not None
 
 
-def _valid_arguments(operation: Operation, module: Any) -> dict[str, Any]:
+def _existing_path(operation: Operation, app: MockApp) -> dict[str, Any]:
+    """Path parameters that name objects the mock holds: the last object of each listable resource a
+    parameter names; an object made for the call where the operation deletes it, or where no list
+    shows the resource's ids (another test may have deleted the one a drawn id names)."""
+    role = app.book.map.role(operation)
+    found: dict[str, Any] = {}
+    for parameter in operation.parameters:
+        if parameter.location != "path":
+            continue
+        prefix = operation.path.split("{" + parameter.name + "}", 1)[0]
+        resource = app.book.map.resources.get(resources.fold(prefix))
+        if resource is None:
+            continue
+        deleted = role.kind == resources.DESTROY and role.id_param == parameter.name
+        fresh = deleted or not resource.listable
+        record = app.book.store.create(resource, {}) if fresh else app.book.store.records(resource)[-1]
+        is_text = spec.index().resolve(parameter.schema.node).get("type") == "string"
+        found[parameter.name] = str(record.id) if is_text else record.id
+    return found
+
+
+def _valid_arguments(operation: Operation, module: Any, path: dict[str, Any]) -> dict[str, Any]:
     """Arguments from the first generated case whose body (or none) is representable in Python and
     sendable in the operation's first media type (a form cannot send a required empty list, as
-    documented); the same on every run."""
+    documented), with `path`'s parameters; the same on every run."""
     media_type = next(iter(operation.bodies), None)
 
     def arguments(case: Any) -> dict[str, Any] | None:
+        case.path_parameters = {**(case.path_parameters or {}), **path}
         try:
             found = call_arguments(module.sync_detailed, operation, case, media_type)
             module._get_kwargs(**found)

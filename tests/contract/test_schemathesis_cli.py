@@ -15,7 +15,7 @@ from openapi_schema_validator import OAS31Validator
 
 from contract import spec
 from contract.schemathesis_hooks import split_nullable_format
-from scripts import paths
+from scripts.core import paths
 from scripts.mock_server.serve import RunningMock
 
 QUICK = ["--phases", "fuzzing", "--max-examples", "1"]

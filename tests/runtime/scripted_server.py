@@ -23,6 +23,8 @@ class Seen:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    client_port: int = 0
+    """The client's side of the connection: one port per connection the client opened."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def serve(answer: Answer, tls: ssl.SSLContext | None = None) -> Iterator[Server]
                 query=parse_qs(split.query),
                 headers={key.lower(): value for key, value in self.headers.items()},
                 body=self.rfile.read(length),
+                client_port=self.client_address[1],
             )
             received.append(seen)
             reply = answer(seen)

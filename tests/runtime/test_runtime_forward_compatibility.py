@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from scripts.generate_client import OVERRIDES_DIR, apply_overrides, run_generator
+from scripts.generate.generate_client import OVERRIDES_DIR, apply_overrides, run_generator
 
 from .runtime_helpers import API_KEY, MODES, call, operation
 from .scripted_server import Reply, replies, serve
@@ -114,10 +114,17 @@ import json
 from cekura_client.models import Job
 import pickle
 job = Job.from_dict({"level": 9, "status": "paused", "statuses": ["done", "archived"]})
+refused = []
+for wrong in ({"level": 1, "status": 5}, {"level": 1, "status": None}, {"level": True, "status": "done"}):
+    try:
+        Job.from_dict(wrong)
+    except TypeError as error:
+        refused.append(type(error).__name__)
 print(json.dumps({
     "to_dict": job.to_dict(),
     "types": [type(job.level).__name__, type(job.status).__name__],
     "unpickled": pickle.loads(pickle.dumps(job)).to_dict(),
+    "refused": refused,
 }))
 """
 
@@ -142,3 +149,4 @@ def test_int_and_literal_enums_keep_unknown_values_too(tmp_path: Path, literal_e
     assert result["to_dict"] == {"level": 9, "status": "paused", "statuses": ["done", "archived"]}
     assert result["unpickled"] == result["to_dict"]
     assert result["types"] == (["int", "str"] if literal_enums else ["Level", "Status"])
+    assert result["refused"] == ["TypeError"] * 3  # a wrong scalar is no member, listed or not

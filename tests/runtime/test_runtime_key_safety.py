@@ -74,12 +74,17 @@ def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[ssl.SSLContex
 
 @pytest.mark.parametrize("mode", MODES)
 def test_tls_is_verified_by_default_and_not_retried(
-    mode: str, client_for: Any, waits: RecordedWaits, self_signed: tuple[ssl.SSLContext, Path]
+    cekura: ModuleType,
+    mode: str,
+    client_for: Any,
+    waits: RecordedWaits,
+    self_signed: tuple[ssl.SSLContext, Path],
 ) -> None:
     context, certificate = self_signed
     with serve(replies(Reply(200, EMPTY_PAGE)), tls=context) as server:
-        with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+        with pytest.raises(cekura.APIConnectionError, match="CERTIFICATE_VERIFY_FAILED") as caught:
             call(mode, operation("list"), client=client_for(server.url))
+        assert isinstance(caught.value.__cause__, httpx.ConnectError)
         assert waits.waits == []
         trusted = client_for(server.url, verify_ssl=ssl.create_default_context(cafile=certificate))
         assert call(mode, operation("list"), client=trusted).status_code == 200
@@ -125,3 +130,44 @@ def test_the_default_base_url_is_the_cekura_api(cekura: ModuleType, monkeypatch:
 def test_a_base_url_that_is_not_http_is_refused(cekura: ModuleType, url: str) -> None:
     with pytest.raises(ValueError, match="must start with https:// and name a host"):
         cekura.Cekura(api_key=API_KEY, base_url=url)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_key_is_in_nothing_the_client_keeps_prints_or_logs(
+    cekura: ModuleType, client_for: Any, mode: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Sent, yet not in the client, its httpx clients' headers, the response's request, errors or logs."""
+    caplog.set_level(logging.DEBUG)
+    with serve(replies(Reply(404, {"detail": "No such category."}))) as server:
+        client = client_for(server.url, raise_on_error=True)
+        with pytest.raises(cekura.NotFoundError) as caught:
+            call(mode, operation("retrieve"), client=client, id=5)
+    assert server.requests[0].headers[KEY_HEADER] == API_KEY
+    error = caught.value
+    request_headers = error.response.request.headers
+    assert KEY_HEADER not in request_headers and KEY_HEADER not in client.get_httpx_client().headers
+    places = {
+        "client": f"{client!r} {client}",
+        "httpx clients": f"{client.get_httpx_client().headers!r} {client.get_async_httpx_client().headers!r}",
+        "transports": f"{client.get_httpx_client()._transport!r}",
+        "response.request": f"{request_headers!r} {dict(request_headers)} {error.response.request!r}",
+        "error": f"{error} {error!r} {error.headers!r}",
+        "logs": caplog.text,
+    }
+    assert [place for place, text in places.items() if API_KEY in text] == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_key_is_not_in_a_connection_error(
+    cekura: ModuleType, client_for: Any, mode: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with serve(replies(Reply(200, EMPTY_PAGE))) as server:
+        url = server.url
+    with pytest.raises(cekura.APIConnectionError) as caught:  # the server is gone
+        call(mode, operation("list"), client=client_for(url))
+    error, cause = caught.value, caught.value.__cause__
+    assert isinstance(cause, httpx.ConnectError)
+    texts = [str(error), repr(error), repr(error.request.headers), repr(cause.request.headers), caplog.text]
+    assert KEY_HEADER not in error.request.headers and KEY_HEADER not in cause.request.headers
+    assert [text for text in texts if API_KEY in text] == []

@@ -92,7 +92,7 @@ def test_a_next_link_to_a_page_already_read_stops_with_an_error(
     looping = {"count": 9, "next": f"{ELSEWHERE}{RUNS_PATH}?page=1", "previous": None, "results": [{"id": 1}]}
     with serve(lambda seen: Reply(200, looping)) as server:
         client = cekura.Cekura(api_key=API_KEY, base_url=server.url)
-        with pytest.raises(ValueError, match="names a page already read"):
+        with pytest.raises(cekura.MalformedResponseError, match="names a page already read"):
             list(cekura.paginate(runs_list.sync_detailed, client=client))
     assert len(server.requests) == 1
 

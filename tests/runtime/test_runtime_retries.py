@@ -109,25 +109,27 @@ def test_a_negative_max_retries_is_refused(cekura: ModuleType) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_post_is_retried_when_the_connection_was_refused(
-    mode: str, client_for: Any, waits: RecordedWaits
+    cekura: ModuleType, mode: str, client_for: Any, waits: RecordedWaits
 ) -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{probe.getsockname()[1]}"
-    with pytest.raises(httpx.ConnectError):
+    with pytest.raises(cekura.APIConnectionError) as caught:
         call(mode, operation("create"), client=client_for(url), body=create_body())
+    assert isinstance(caught.value.__cause__, httpx.ConnectError)
     assert len(waits.waits) == 2
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_dropped_connection_is_retried_for_get_but_not_post(
-    mode: str, client_for: Any, waits: RecordedWaits
+    cekura: ModuleType, mode: str, client_for: Any, waits: RecordedWaits
 ) -> None:
     with serve(replies(DROP, Reply(200, EMPTY_PAGE))) as server:
         assert call(mode, operation("list"), client=client_for(server.url)).status_code == 200
     assert len(server.requests) == 2
-    with serve(replies(DROP, Reply(201, BODY))) as server, pytest.raises(httpx.RemoteProtocolError):
+    with serve(replies(DROP, Reply(201, BODY))) as server, pytest.raises(cekura.APIConnectionError) as caught:
         call(mode, operation("create"), client=client_for(server.url), body=create_body())
+    assert isinstance(caught.value.__cause__, httpx.RemoteProtocolError)
     assert len(server.requests) == 1
 
 

@@ -1,0 +1,1 @@
+"""`nox -s generate`: the client from the patched document, its fingerprint, its Python names."""

@@ -1,0 +1,1 @@
+"""`nox -s patch`: overlays and normalizers that repair the upstream document, and its checks."""

@@ -1,0 +1,1 @@
+"""`nox -s fetch`: what to fetch (`spec/sources.yaml`), fetching it, the lock, the docs pages."""

@@ -1,0 +1,167 @@
+"""`scripts.patch.normalizers.operation_names` on a tiny inline document and on the real mirror."""
+
+import copy
+import keyword
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mirror import load_api_key_document
+from openapi_python_client.strings import snake_case
+
+from scripts.core.errors import PatchError
+from scripts.core.openapi_document import iter_operations
+from scripts.patch.normalizers.operation_names import normalize
+
+ARRAY = {"type": "array", "items": {"type": "object"}}
+OBJECT = {"type": "object", "properties": {"id": {"type": "integer"}}}
+
+
+def op(upstream_id: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An operation whose 200 response has `schema` as its JSON body (none if not given)."""
+    response: dict[str, Any] = {"description": "ok"}
+    if schema is not None:
+        response["content"] = {"application/json": {"schema": schema}}
+    return {"operationId": upstream_id, "responses": {"200": response}}
+
+
+def tiny_document() -> dict[str, Any]:
+    page = {"$ref": "#/components/schemas/PaginatedCallLogList"}
+    return {
+        "openapi": "3.1.0",
+        "paths": {
+            "/test_framework/v1/scenarios/": {
+                "get": op("scenarios-list", ARRAY),
+                "post": op("scenarios-create"),
+            },
+            "/test_framework/v1/scenarios/{id}/": {
+                "get": op("scenarios-retrieve", OBJECT),
+                "put": op("scenarios-update"),
+                "patch": op("scenarios-partial-update"),
+                "delete": op("scenarios-destroy"),
+            },
+            "/test_framework/v1/scenarios-external/run_scenarios_pipecat/": {
+                "post": op("scenarios-run-pipecat-v1"),
+            },
+            "/test_framework/v1/scenarios/run_scenarios_pipecat/": {
+                "post": op("scenarios-run-pipecat-v1_2"),
+            },
+            "/test_framework/v2/scenarios/run_scenarios_pipecat/": {
+                "post": op("scenarios-run-pipecat-v1_3"),
+            },
+            "/observability/v1/call-logs/": {"get": op("call-logs-list", page)},
+            "/observability/v1/call-logs/{id}/trace/": {"get": op("call-logs-trace", OBJECT)},
+            "/user/organizations/{id}/overview/": {"get": op("user-organizations-overview")},
+            "/user/api/v1/user-api-key/": {"post": op("user-api-key-create")},
+            "/dashboards/dashboards/{id}/": {"get": op("dashboards-retrieve", OBJECT)},
+            "/app/": {"get": op("app-retrieve")},
+        },
+        "components": {
+            "schemas": {
+                "PaginatedCallLogList": {
+                    "type": "object",
+                    "properties": {
+                        "count": {"type": "integer"},
+                        "next": {"type": ["string", "null"]},
+                        "previous": {"type": ["string", "null"]},
+                        "results": ARRAY,
+                    },
+                }
+            }
+        },
+    }
+
+
+EXPECTED = {
+    ("get", "/test_framework/v1/scenarios/"): "scenarios_list",
+    ("post", "/test_framework/v1/scenarios/"): "scenarios_create",
+    ("get", "/test_framework/v1/scenarios/{id}/"): "scenarios_retrieve",
+    ("put", "/test_framework/v1/scenarios/{id}/"): "scenarios_update",
+    ("patch", "/test_framework/v1/scenarios/{id}/"): "scenarios_partial_update",
+    ("delete", "/test_framework/v1/scenarios/{id}/"): "scenarios_destroy",
+    (
+        "post",
+        "/test_framework/v1/scenarios-external/run_scenarios_pipecat/",
+    ): "scenarios_external_run_scenarios_pipecat_create",
+    (
+        "post",
+        "/test_framework/v1/scenarios/run_scenarios_pipecat/",
+    ): "scenarios_run_scenarios_pipecat_create",
+    (
+        "post",
+        "/test_framework/v2/scenarios/run_scenarios_pipecat/",
+    ): "scenarios_run_scenarios_pipecat_create_v2",
+    ("get", "/observability/v1/call-logs/"): "call_logs_list",
+    ("get", "/observability/v1/call-logs/{id}/trace/"): "call_logs_trace_retrieve",
+    ("get", "/user/organizations/{id}/overview/"): "organizations_overview_retrieve",
+    ("post", "/user/api/v1/user-api-key/"): "user_api_key_create",
+    ("get", "/dashboards/dashboards/{id}/"): "dashboards_retrieve",
+    ("get", "/app/"): "app_retrieve",
+}
+
+
+def names(document: dict[str, Any]) -> dict[tuple[str, str], str]:
+    return {(m, p): str(o["operationId"]) for p, m, o in iter_operations(document)}
+
+
+@pytest.mark.parametrize(("method", "path"), list(EXPECTED))
+def test_each_operation_is_named_by_the_rule(method: str, path: str) -> None:
+    document = tiny_document()
+    normalize(document)
+    assert names(document)[(method, path)] == EXPECTED[(method, path)]
+
+
+def test_a_name_does_not_depend_on_other_operations() -> None:
+    alone = {"paths": {"/test_framework/v2/runs/{id}/": {"get": op("runs-retrieve_2")}}}
+    crowded = tiny_document()
+    crowded["paths"].update(copy.deepcopy(alone["paths"]))
+    normalize(alone)
+    normalize(crowded)
+    key = ("get", "/test_framework/v2/runs/{id}/")
+    assert names(alone)[key] == names(crowded)[key] == "runs_retrieve_v2"
+
+
+def test_report_counts_renames_and_numeric_suffixes() -> None:
+    report = normalize(tiny_document())
+    assert report[0].startswith(f"{len(EXPECTED)} operationIds set from path and method;")
+    assert report[1].startswith("2 of them had a numeric de-duplication suffix;")
+    assert "scenarios-run-pipecat-v1_2 -> scenarios_run_scenarios_pipecat_create" in report[1]
+
+
+def test_a_shared_name_fails_listing_both_operations_and_changes_nothing() -> None:
+    document = {
+        "paths": {
+            "/test_framework/v1/billing/": {"get": op("billing-info", OBJECT)},
+            "/test_framework/v1/billing/{id}/": {"get": op("billing-retrieve", OBJECT)},
+        }
+    }
+    before = copy.deepcopy(document)
+    with pytest.raises(PatchError, match="billing_retrieve") as caught:
+        normalize(document)
+    assert "GET /test_framework/v1/billing/," in str(caught.value)
+    assert "GET /test_framework/v1/billing/{id}/" in str(caught.value)
+    assert document == before
+
+
+def test_a_name_whose_derived_models_hit_a_component_fails() -> None:
+    document = tiny_document()
+    document["components"]["schemas"]["ScenariosCreateBody"] = OBJECT
+    with pytest.raises(PatchError, match="scenarios_create ~ ScenariosCreateBody"):
+        normalize(document)
+
+
+def test_a_document_without_paths_fails() -> None:
+    with pytest.raises(PatchError, match="no `paths`"):
+        normalize({"openapi": "3.1.0"})
+
+
+def test_real_document_names_are_unique_suffix_free_identifiers(mirror: Path) -> None:
+    document = load_api_key_document(mirror)
+    normalize(document)  # raises on any collision
+    ids = [str(o["operationId"]) for _, _, o in iter_operations(document)]
+    assert len(ids) == len(set(ids)) == 817
+    assert [i for i in ids if re.search(r"_\d+$", i)] == []
+    python_names = [snake_case(i) for i in ids]
+    assert python_names == ids
+    assert all(n.isidentifier() and not keyword.iskeyword(n) for n in python_names)

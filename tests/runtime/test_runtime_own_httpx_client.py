@@ -1,0 +1,109 @@
+"""Your own httpx client: it sends (its transport, event hooks), and the key, retries and key safety stay."""
+
+import asyncio
+import importlib
+import logging
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+
+from .runtime_helpers import API_KEY, EMPTY_PAGE, RecordedWaits, operation
+from .scripted_server import Reply, replies, serve
+
+KEY_HEADER = "x-cekura-api-key"
+
+
+class CountingTransport(httpx.HTTPTransport):
+    """A user's own transport: counts what went through it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent += 1
+        return super().handle_request(request)
+
+
+def test_cekura_takes_your_httpx_client(cekura: ModuleType, client_for: Any, waits: RecordedWaits) -> None:
+    hooked: list[str] = []
+    transport = CountingTransport()
+    with serve(replies(Reply(503), Reply(200, EMPTY_PAGE))) as server:
+        own = httpx.Client(
+            transport=transport,
+            headers={"X-Team": "evals"},
+            event_hooks={"request": [lambda request: hooked.append(request.url.path)]},
+        )
+        client = client_for(server.url, http_client=own)
+        response = operation("list").sync_detailed(client=client)
+        own.close()
+    assert response.status_code == 200  # the 503 was retried
+    assert len(waits.waits) == 1
+    assert transport.sent == 2 and len(hooked) == 2
+    assert [seen.headers[KEY_HEADER] for seen in server.requests] == [API_KEY, API_KEY]
+    assert {seen.headers["x-team"] for seen in server.requests} == {"evals"}
+    assert server.requests[0].headers["user-agent"].startswith("cekura-client/")
+    assert KEY_HEADER not in own.headers
+
+
+def test_cekura_takes_your_async_httpx_client(
+    cekura: ModuleType, client_for: Any, waits: RecordedWaits
+) -> None:
+    hooked: list[str] = []
+
+    async def hook(request: httpx.Request) -> None:
+        hooked.append(request.url.path)
+
+    async def run(url: str) -> Any:
+        async with httpx.AsyncClient(event_hooks={"request": [hook]}) as own:
+            client = client_for(url, http_client=own)
+            return await operation("list").asyncio_detailed(client=client)
+
+    with serve(replies(Reply(503), Reply(200, EMPTY_PAGE))) as server:
+        response = asyncio.run(run(server.url))
+    assert response.status_code == 200
+    assert len(hooked) == 2 and len(waits.waits) == 1
+    assert [seen.headers[KEY_HEADER] for seen in server.requests] == [API_KEY, API_KEY]
+
+
+def test_set_httpx_client_keeps_the_key_and_the_retries(
+    cekura: ModuleType, waits: RecordedWaits, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's case: `Cekura().set_httpx_client(httpx.Client(base_url=url))` on a 503."""
+    monkeypatch.delenv("CEKURA_BASE_URL", raising=False)
+    retries = importlib.import_module("cekura_client.retries")
+    policy = retries.RetryPolicy(sleep=waits.sleep, async_sleep=waits.async_sleep)
+    with serve(replies(Reply(503), Reply(200, EMPTY_PAGE))) as server:
+        client = cekura.Cekura(api_key=API_KEY, retry_policy=policy)
+        client.set_httpx_client(httpx.Client(base_url=server.url))
+        response = operation("list").sync_detailed(client=client)
+    assert response.status_code == 200
+    assert [seen.headers.get(KEY_HEADER) for seen in server.requests] == [API_KEY, API_KEY]
+    assert len(waits.waits) == 1
+
+
+def test_set_httpx_client_refuses_what_is_not_an_httpx_client(cekura: ModuleType) -> None:
+    client = cekura.Cekura(api_key=API_KEY)
+    with pytest.raises(TypeError, match=r"^set_httpx_client takes an httpx.Client, not AsyncClient$"):
+        client.set_httpx_client(httpx.AsyncClient())
+    with pytest.raises(
+        TypeError, match=r"^http_client must be an httpx.Client or httpx.AsyncClient, not str$"
+    ):
+        cekura.Cekura(api_key=API_KEY, http_client="http://proxy")
+
+
+def test_your_client_does_not_take_the_key_to_another_origin(
+    cekura: ModuleType, client_for: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Your client's own redirect setting is not used: the Cekura client follows them, hop by hop."""
+    caplog.set_level(logging.WARNING, "cekura_client")
+    with serve(replies(Reply(200, EMPTY_PAGE))) as elsewhere:
+        moved = Reply(302, headers={"Location": f"{elsewhere.url}/landing/"})
+        with serve(replies(moved)) as api, httpx.Client(follow_redirects=True) as own:
+            response = operation("list").sync_detailed(client=client_for(api.url, http_client=own))
+    assert response.status_code == 200
+    assert api.requests[0].headers[KEY_HEADER] == API_KEY
+    assert KEY_HEADER not in elsewhere.requests[0].headers
+    assert any("not sending X-CEKURA-API-KEY" in message for message in caplog.messages)
