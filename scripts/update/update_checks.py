@@ -27,10 +27,10 @@ from typing import Any
 from scripts.core.openapi_document import iter_operations, referenced_components
 
 SPEC_TESTS = (
-    "tests/test_patched_document.py",
-    "tests/test_generate.py",
-    "tests/test_generate_noop.py",
-    "tests/test_request_bodies.py",
+    "tests/patch/test_patched_document.py",
+    "tests/generate/test_generate.py",
+    "tests/generate/test_generate_noop.py",
+    "tests/runtime/test_request_bodies.py",
 )
 CONTRACT_CELL_TESTS = (
     "tests/contract/test_request_conformance.py",
