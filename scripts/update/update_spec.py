@@ -45,6 +45,7 @@ from scripts.core import paths
 from scripts.core.atomic_install import JOURNAL_FILE, UPDATE_STAGE, Move, exclusive, install, recover
 from scripts.core.errors import PatchError, ToolchainError
 from scripts.core.jsonio import sha256_hex, write_all_atomic
+from scripts.generate import generate_client as generation_step
 from scripts.generate.generate_client import GENERATED_DIR, GENERATOR_CONFIG, OVERRIDES_DIR, build_client
 from scripts.generate.generate_fingerprint import current_inputs, write_inputs
 from scripts.generate.generate_manifest import write_manifest
@@ -69,6 +70,7 @@ from scripts.upstream.lock import Lock, read_lock
 from scripts.upstream.sources import Source, load_sources
 
 STAGE_NAME = UPDATE_STAGE.name
+GENERATION_STEP = Path(generation_step.__file__).resolve()  # one of the generation's inputs
 # Left out of the image: version control, build outputs and caches (the checks make their own).
 NOT_COPIED = (
     ".git", ".nox", "generated", "dist", "reports", "__pycache__", "*.pyc",
@@ -297,7 +299,7 @@ def _run_locked(
                 image / "templates",
                 image / "overrides",
                 image / GENERATOR_CONFIG.name,
-                image / "scripts" / "generate_client.py",
+                image / GENERATION_STEP.relative_to(paths.ROOT),
             ),
         )
         write_manifest(generated)

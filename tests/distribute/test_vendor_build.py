@@ -173,8 +173,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def run_vendor(project: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    """`python -m scripts.vendor ...` from the project's root, as `nox -s vendor` runs it."""
-    command = [sys.executable, "-m", "scripts.vendor", *map(str, args)]
+    """`python -m scripts.distribute.vendor ...` from the project's root, as `nox -s vendor` runs it."""
+    command = [sys.executable, "-m", "scripts.distribute.vendor", *map(str, args)]
     return subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
 
 
