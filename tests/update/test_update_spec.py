@@ -223,7 +223,7 @@ NOT_UPDATING = {
     "openapi-2026-07-01.json": (
         "the naming rule gives one name to two operations, 4 times (e.g. GET "
         "/app/v2/product-chat/conversations/ and .../{conversation_id}/, whose list response is not "
-        "a list in this version): a decision for scripts/normalizers/operation_names.py"
+        "a list in this version): a decision for scripts/patch/normalizers/operation_names.py"
     ),
 }
 
