@@ -7,14 +7,19 @@ relatively; the overrides' absolute imports and logger names are rewritten), and
 `_provenance.py` records the spec's sha256 and date, the patched document's sha256, the
 generator's version and this project's version and commit. The copy needs only the client's
 runtime dependencies (attrs, httpx, msgspec). The client is generated afresh from
-`spec/build/openapi.json` for the copy, so the stamp is true by construction. An existing copy
-is replaced whole, only once the new one is complete.
+`spec/build/openapi.json` for the copy, so the stamp is true by construction.
+
+Vendoring never deletes what it did not write: an existing directory is replaced (whole, once the
+new copy is complete) only if it carries this tool's stamp. Every problem with NAME and DEST (not
+an identifier path, shadows a standard-library or installed module, DEST a file or inside this
+project, an unstamped directory in the way) is reported on one line before anything is generated.
 
 `--check` copies nothing: it exits 0 if the copy at DEST was made from the current lock
 (same spec, patched document and generator), 1 if it is stale or missing.
 """
 
 import argparse
+import importlib.metadata
 import keyword
 import re
 import shutil
@@ -42,6 +47,65 @@ def check_package_name(name: str) -> list[str]:
     return parts
 
 
+def taken_top_level_names() -> frozenset[str]:
+    """Top-level names a vendored package must not take: the standard library's and installed ones."""
+    installed = importlib.metadata.packages_distributions()
+    return frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names) | frozenset(installed)
+
+
+def name_problems(name: str) -> list[str]:
+    """Why NAME cannot be the copy's import path (empty: it can)."""
+    try:
+        parts = check_package_name(name)
+    except ToolchainError as exc:
+        return [str(exc)]
+    if parts[0] in taken_top_level_names():
+        return [
+            f"--package {name!r} would shadow the installed or standard-library module {parts[0]!r} "
+            "(the copy could never be imported); put it under your own package, e.g. myapp._vendor.cekura"
+        ]
+    return []
+
+
+def is_stamped_copy(directory: Path) -> bool:
+    """True if `directory` was written by this tool: it holds a readable provenance stamp."""
+    try:
+        read_provenance(directory / PROVENANCE_FILE)
+    except ToolchainError:
+        return False
+    return True
+
+
+def destination_problems(dest: Path, parts: Sequence[str] | None, project: Path = paths.ROOT) -> list[str]:
+    """Why the copy cannot go to DEST (at DEST/<parts...> when the name is valid) without harm."""
+    if dest.exists() and not dest.is_dir():
+        return [f"DEST {dest} is a file, not a directory: give the other repository's source root"]
+    project = project.resolve()
+    if dest.resolve().is_relative_to(project):
+        return [f"DEST {dest} is inside this project: vendor into another repository's source root"]
+    if not parts:
+        return []
+    target = dest.joinpath(*parts)
+    if project.is_relative_to(target.resolve()):
+        return [f"{target} holds this project: choose another DEST or --package"]
+    for directory in [dest.joinpath(*parts[:depth]) for depth in range(1, len(parts))]:
+        if directory.exists() and not directory.is_dir():
+            return [f"{directory} is a file where the package needs a directory: choose another --package"]
+    if target.exists() and not (target.is_dir() and is_stamped_copy(target)):
+        return [
+            f"{target} exists and was not written by `nox -s vendor` (no readable {PROVENANCE_FILE} stamp): "
+            "choose another --package or move it away yourself"
+        ]
+    return []
+
+
+def vendor_problems(dest: Path, name: str, project: Path = paths.ROOT) -> list[str]:
+    """Every problem with NAME and DEST, so one run reports them all before generating anything."""
+    problems = name_problems(name)
+    parts = None if problems else name.split(".")
+    return problems + destination_problems(dest, parts, project)
+
+
 def rewrite_references(source: str, name: str) -> str:
     """Every `cekura_client` token becomes NAME: imports, logger names and docstrings alike."""
     return _REFERENCE.sub(name, source)
@@ -49,6 +113,9 @@ def rewrite_references(source: str, name: str) -> str:
 
 def vendor(package: Path, dest: Path, name: str, provenance: Provenance) -> Path:
     """Copy `package` to DEST/<NAME as path>, rewritten and stamped; return the copy's directory."""
+    problems = vendor_problems(dest, name)
+    if problems:
+        raise ToolchainError("; ".join(problems))
     target = dest.joinpath(*check_package_name(name))
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}-") as tmp:
@@ -58,7 +125,7 @@ def vendor(package: Path, dest: Path, name: str, provenance: Provenance) -> Path
             module.write_text(rewrite_references(module.read_text("utf-8"), name), encoding="utf-8")
         (staged / PROVENANCE_FILE).write_text(provenance.as_module(), encoding="utf-8")
         previous = Path(tmp) / "previous"
-        if target.exists():
+        if target.exists():  # a stamped copy of ours (checked above): replaced whole
             target.rename(previous)
         staged.rename(target)
     return target
@@ -78,6 +145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--package", required=True, help="dotted import name, e.g. myapp._vendor.cekura")
     parser.add_argument("--check", action="store_true", help="only say whether the copy is up to date")
     args = parser.parse_args(argv)
+    problems = vendor_problems(args.dest, args.package) if not args.check else name_problems(args.package)
+    if problems:
+        print(f"error: {'; '.join(problems)}", file=sys.stderr)
+        return 2
     try:
         current = current_provenance(
             read_lock(paths.LOCK_FILE), load_sources(paths.SOURCES_FILE), project_commit()

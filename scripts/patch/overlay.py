@@ -15,7 +15,8 @@ means the upstream fixed or moved what the action patches, and the overlay must 
 
 import copy
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -95,22 +96,112 @@ def apply_overlay(document: dict[str, Any], overlay: Overlay) -> list[str]:
     report = []
     for index, action in enumerate(overlay.actions, 1):
         where = f"overlay {overlay.name}, action {index}"
-        nodes = jsonpath.find(action.target, document)
-        if not nodes:
+        count = apply_action(document, action, where)
+        if count == 0:
             raise PatchError(
                 f"{where}: target {action.target} matches nothing (upstream fixed or moved it); "
                 "update or delete the action"
             )
-        if action.remove:
-            _remove_nodes(document, [node.location for node in nodes], where)
-            verb = "removed"
-        else:
-            for node in nodes:
-                _update_node(node.value, action.update, where, node.path())
-            verb = "updated"
+        verb = "removed" if action.remove else "updated"
         label = f" ({action.description})" if action.description else ""
-        report.append(f"{overlay.name} #{index}{label}: {verb} {len(nodes)} node(s)")
+        report.append(f"{overlay.name} #{index}{label}: {verb} {count} node(s)")
     return report
+
+
+def apply_overlays(document: dict[str, Any], overlay_files: Sequence[Path]) -> list[str]:
+    """Apply every overlay in order; if actions match nothing, one error naming every one of them.
+
+    The actions that still match are applied, so a later action sees what it would see once the
+    stale ones are deleted: one run lists them all, not one per file per round.
+    """
+    report: list[str] = []
+    stale: list[StaleAction] = []
+    applied: list[tuple[StaleAction, Action]] = []
+    for path in overlay_files:
+        overlay = load_overlay(path)
+        for index, action in enumerate(overlay.actions, 1):
+            label = f" ({action.description})" if action.description else ""
+            named = StaleAction(overlay.name, index, action.description)
+            count = apply_action(document, action, f"overlay {overlay.name}, action {index}")
+            if count == 0:
+                stale.append(replace(named, reason=f"target {action.target} matches nothing"))
+            else:
+                applied.append((named, action))
+                verb = "removed" if action.remove else "updated"
+                report.append(f"{overlay.name} #{index}{label}: {verb} {count} node(s)")
+    # An update written for a later version can refer to a schema this version does not have yet.
+    for named, action in applied:
+        stale += [
+            replace(named, reason=f"refers to {ref}, which the document does not define")
+            for ref in _missing_references(document, action.update)
+        ]
+    if stale:
+        raise StaleOverlayError(sorted(stale, key=lambda action: (action.file, action.index)))
+    return report
+
+
+def _missing_references(document: dict[str, Any], value: Any) -> list[str]:
+    """The local `$ref`s in `value` that point at nothing in `document`, in order, once each."""
+    missing: dict[str, None] = {}
+    pending = [value]
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, list):
+            pending[:0] = node
+        elif isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/") and not _resolves(document, ref):
+                missing[ref] = None
+            pending[:0] = list(node.values())
+    return list(missing)
+
+
+def _resolves(document: dict[str, Any], ref: str) -> bool:
+    node: Any = document
+    for part in ref[2:].split("/"):
+        key = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict) or key not in node:
+            return False
+        node = node[key]
+    return True
+
+
+@dataclass(frozen=True)
+class StaleAction:
+    """An overlay action that does not fit the document: its file, its 1-based index, and why."""
+
+    file: str
+    index: int
+    description: str
+    reason: str = ""
+
+    def __str__(self) -> str:
+        label = f" ({self.description})" if self.description else ""
+        return f"overlay {self.file}, action {self.index}: {self.reason}{label}"
+
+
+class StaleOverlayError(PatchError):
+    """Overlay actions that do not fit the document (a target matching nothing, a dangling `$ref`)."""
+
+    def __init__(self, actions: list[StaleAction]) -> None:
+        self.actions = actions
+        super().__init__(
+            f"{len(actions)} overlay action(s) do not fit this document (upstream fixed, moved or has "
+            "not yet added what they patch): "
+            + "; ".join(map(str, actions))
+            + "; delete (or revise) each of them in spec/overlays/"
+        )
+
+
+def apply_action(document: dict[str, Any], action: Action, where: str) -> int:
+    """Apply one action to `document` in place; return how many nodes its target selected."""
+    nodes = jsonpath.find(action.target, document)
+    if action.remove:
+        _remove_nodes(document, [node.location for node in nodes], where)
+    else:
+        for node in nodes:
+            _update_node(node.value, action.update, where, node.path())
+    return len(nodes)
 
 
 def _remove_nodes(document: dict[str, Any], locations: list[tuple[str | int, ...]], where: str) -> None:

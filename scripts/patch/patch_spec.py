@@ -36,6 +36,7 @@ from scripts.core.fingerprint import (
 from scripts.core.jsonio import dump_json, sha256_hex, write_all_atomic
 from scripts.core.openapi_document import iter_operations
 from scripts.patch.normalizers import (
+    api_key_scope,
     dedupe_type_lists,
     hoist_inline_schemas,
     nullable_to_type_union,
@@ -46,7 +47,9 @@ from scripts.patch.normalizers import (
     strip_vendor_extensions,
     write_only_not_required,
 )
-from scripts.patch.overlay import apply_overlay, load_overlay
+from scripts.patch.overlay import apply_overlays
+from scripts.patch.page_drift import page_differences
+from scripts.patch.page_drift import report_lines as page_report_lines
 from scripts.upstream.assemble_pages import assemble_pages
 from scripts.upstream.lock import Lock, cache_problem, read_lock
 from scripts.upstream.sources import Source, load_sources
@@ -82,12 +85,16 @@ def patch_document(
     upstream: dict[str, Any],
     overlay_files: Sequence[Path],
     normalizers: Sequence[tuple[str, Normalizer]] = NORMALIZERS,
+    scope: str | None = None,
 ) -> PatchResult:
-    """Apply overlays, then normalizers, to a copy of `upstream`."""
+    """Apply the scope (the security scheme the client uses, if any), overlays, then normalizers,
+    to a copy of `upstream`."""
     document = copy.deepcopy(upstream)
-    report = ["## Overlays", ""]
-    for path in overlay_files:
-        report += [f"- {line}" for line in apply_overlay(document, load_overlay(path))]
+    report = []
+    if scope is not None:
+        report += ["## Scope", "", *(f"- {line}" for line in api_key_scope.normalize(document, scope)), ""]
+    report += ["## Overlays", ""]
+    report += [f"- {line}" for line in apply_overlays(document, overlay_files)]
     report += ["", "## Normalizers", ""]
     for name, normalize in normalizers:
         lines = normalize(document)
@@ -173,7 +180,11 @@ def up_to_date(layout: PatchLayout, lock: Lock, inputs: dict[str, str]) -> bool:
 
 
 def run(
-    layout: PatchLayout = PatchLayout(), *, locked: bool = False, force: bool = False
+    layout: PatchLayout = PatchLayout(),
+    *,
+    locked: bool = False,
+    force: bool = False,
+    strict_pages: bool = False,
 ) -> PatchResult | None:
     """Patch the cached upstream; write the document, report and lock only if all steps pass.
 
@@ -186,7 +197,16 @@ def run(
     if not force and up_to_date(layout, lock, inputs):
         return None
     upstream = read_upstream(sources, layout.cache_dir)
-    result = patch_document(upstream, sorted(layout.overlays_dir.glob("*.yaml")))
+    differences = page_differences(sources, layout.cache_dir, upstream)
+    if strict_pages and differences:
+        raise PatchError(
+            f"{len(differences)} page(s) differ from the document (--strict-pages): " + "; ".join(differences)
+        )
+    result = patch_document(
+        upstream,
+        sorted(layout.overlays_dir.glob("*.yaml")),
+        scope=api_key_scope.load_scope(layout.sources_file),
+    )
     data = dump_json(result.document)
     digest = sha256_hex(data)
     patched = {"sha256": digest, "size": len(data)}
@@ -203,6 +223,7 @@ def run(
         "",
         *summary(result.document),
         "",
+        *page_report_lines(sources, differences),
         *result.report,
     ]
     files = {
@@ -222,9 +243,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--locked", action="store_true", help="fail if the result differs from the lock's hash"
     )
     parser.add_argument("--force", action="store_true", help="patch even when no input changed")
+    parser.add_argument(
+        "--strict-pages", action="store_true", help="fail if a declared page differs from the document"
+    )
     args = parser.parse_args(argv)
     try:
-        result = run(locked=args.locked, force=args.force)
+        result = run(
+            locked=args.locked, force=args.force or args.strict_pages, strict_pages=args.strict_pages
+        )
     except ToolchainError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

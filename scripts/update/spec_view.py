@@ -2,9 +2,9 @@
 
 Why not the patched document: the overlays in `spec/overlays/` are written against the current
 upstream, and on an older version some of their actions match nothing (on the 2026-07-01 document,
-overlays 03, 21 and 22), which the patch step rightly treats as an error. The changelog must
+overlays 21, 22 and 24), which the patch step rightly treats as an error. The changelog must
 compare any two versions, so it compares this view instead: the operations that accept the
-`api_key` scheme (the client's scope, as overlay 03 selects it), cleaned by the normalizers that
+`api_key` scheme (the client's scope, as `api_key_scope` selects it), cleaned by the normalizers that
 depend on no overlay and change no meaning (`strip_vendor_extensions`, `dedupe_type_lists`,
 `prune_unreferenced`). Upstream operationIds and schema names are kept, so a renamed operationId
 shows up as one; the client's own names are derived from paths where the Python layer needs them.

@@ -55,7 +55,7 @@ def _check_root_agrees(
         if mine is _MISSING or theirs is _MISSING:
             detail = f"only {first_page if theirs is _MISSING else page_name} has it"
         else:
-            where = _first_difference(mine, theirs)
+            where = first_difference(mine, theirs)
             if where is None:
                 continue
             detail = f"first difference at {where or 'the top'}"
@@ -116,7 +116,7 @@ def _merge_entry(
         target[key] = value
         origins[origin] = page_name
         return
-    where = _first_difference(target[key], value)
+    where = first_difference(target[key], value)
     if where is not None:
         raise ToolchainError(
             f"pages {origins[origin]} and {page_name} define {label} differently "
@@ -125,7 +125,7 @@ def _merge_entry(
         )
 
 
-def _first_difference(a: Any, b: Any, pointer: str = "") -> str | None:
+def first_difference(a: Any, b: Any, pointer: str = "") -> str | None:
     """Return the JSON pointer where `a` and `b` first differ, or None if they are equal.
 
     Stricter than `==`: `true` differs from `1`, and `1` from `1.0`. Key order does not count,
@@ -138,13 +138,13 @@ def _first_difference(a: Any, b: Any, pointer: str = "") -> str | None:
             here = f"{pointer}/{escape_token(key)}"
             if key not in a or key not in b:
                 return here
-            found = _first_difference(a[key], b[key], here)
+            found = first_difference(a[key], b[key], here)
             if found is not None:
                 return found
         return None
     if isinstance(a, list):
         for index, (x, y) in enumerate(zip(a, b, strict=False)):
-            found = _first_difference(x, y, f"{pointer}/{index}")
+            found = first_difference(x, y, f"{pointer}/{index}")
             if found is not None:
                 return found
         return None if len(a) == len(b) else f"{pointer}/{min(len(a), len(b))}"

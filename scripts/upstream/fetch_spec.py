@@ -3,6 +3,10 @@
 `CEKURA_SPEC_MIRROR` (a directory or a base URL) replaces every source's origin: the same file
 names are read from there, for offline and air-gapped runs. Nothing in the cache or the lock
 changes unless every source was fetched and checked.
+
+Each file has an overall deadline, retries included (`CEKURA_FETCH_DEADLINE` seconds, 120 by
+default): a server that never answers, or drips bytes, fails within it instead of hanging. A
+download still running after 2 s shows its progress on stderr.
 """
 
 import argparse
@@ -11,13 +15,15 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn, TextIO
 
 import httpx
 
 from scripts.core import paths
+from scripts.core.atomic_install import UPDATE_STAGE, exclusive, recover
 from scripts.core.errors import FetchError, ToolchainError
 from scripts.core.jsonio import sha256_hex, write_all_atomic
 from scripts.upstream.lock import Lock, LockedFile, cache_problem, read_lock
@@ -25,17 +31,34 @@ from scripts.upstream.pages import extract_page_operation
 from scripts.upstream.sources import Source, load_sources
 
 MIRROR_ENV = "CEKURA_SPEC_MIRROR"
+DEADLINE_ENV = "CEKURA_FETCH_DEADLINE"
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 UPDATE_HINT = "review and accept it with `nox -s fetch -- --update`"
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Bounded retries with exponential backoff for transient failures."""
+    """Bounded retries with exponential backoff for transient failures, all within one deadline."""
 
     attempts: int = 4
     backoff_seconds: float = 1.0
-    timeout_seconds: float = 60.0
+    timeout_seconds: float = 60.0  # for each network operation (connect, one read)
+    deadline_seconds: float = 120.0  # for the whole file, every attempt included
+    progress_after_seconds: float = 2.0
+
+
+def policy_from_env(environ: Mapping[str, str] = os.environ) -> RetryPolicy:
+    """The default policy, with the deadline from `CEKURA_FETCH_DEADLINE` (seconds) if set."""
+    raw = environ.get(DEADLINE_ENV, "").strip()
+    if not raw:
+        return RetryPolicy()
+    try:
+        deadline = float(raw)
+    except ValueError:
+        deadline = 0.0
+    if not deadline > 0:
+        raise FetchError(f"{DEADLINE_ENV}={raw!r}: give the deadline per file in seconds, e.g. 300")
+    return RetryPolicy(deadline_seconds=deadline)
 
 
 @dataclass(frozen=True)
@@ -54,35 +77,110 @@ def origin_of(source: Source, mirror: str | None) -> str:
 
 
 def download(origin: str, client: httpx.Client, policy: RetryPolicy) -> bytes:
-    """Read a local file, or GET a URL retrying transport errors and transient statuses."""
+    """Read a local file, or GET a URL retrying transport errors and transient statuses (all within
+    the policy's deadline)."""
     if not origin.startswith(("http://", "https://")):
         try:
             return Path(origin).read_bytes()
         except OSError as exc:
             raise FetchError(f"cannot read mirror file {origin}: {exc.strerror}") from exc
+    deadline = time.monotonic() + policy.deadline_seconds
+    progress = Progress(origin, time.monotonic() + policy.progress_after_seconds)
     last_problem = ""
-    for attempt in range(1, policy.attempts + 1):
-        try:
-            response = client.get(origin)
-        except httpx.TimeoutException:
-            last_problem = f"timed out after {policy.timeout_seconds:g}s"
-        except httpx.TransportError as exc:
-            last_problem = f"{type(exc).__name__}: {exc}"
-        else:
-            if response.status_code == 200:
-                return response.content
-            last_problem = f"HTTP {response.status_code} {response.reason_phrase}"
-            if response.status_code not in RETRY_STATUSES:
-                raise FetchError(
-                    f"fetch {origin}: {last_problem}; check the URL in spec/sources.yaml "
-                    f"or the {MIRROR_ENV} mirror"
-                )
-        if attempt < policy.attempts:
-            time.sleep(policy.backoff_seconds * 2 ** (attempt - 1))
+    try:
+        for attempt in range(1, policy.attempts + 1):
+            try:
+                status, reason, body = _get_within(origin, client, policy, deadline, progress)
+            except httpx.TimeoutException:
+                last_problem = f"timed out after {policy.timeout_seconds:g}s"
+            except httpx.TransportError as exc:
+                last_problem = f"{type(exc).__name__}: {exc}"
+            else:
+                if status == 200:
+                    return body
+                last_problem = f"HTTP {status} {reason}"
+                if status not in RETRY_STATUSES:
+                    raise FetchError(
+                        f"fetch {origin}: {last_problem}; check the URL in spec/sources.yaml "
+                        f"or the {MIRROR_ENV} mirror"
+                    )
+            pause = policy.backoff_seconds * 2 ** (attempt - 1)
+            if attempt < policy.attempts and time.monotonic() + pause < deadline:
+                time.sleep(pause)
+            elif attempt < policy.attempts:
+                _past_deadline(origin, policy, last_problem)
+    finally:
+        progress.done()
     raise FetchError(
         f"fetch {origin}: {last_problem} ({policy.attempts} attempts); check the network "
         f"or set {MIRROR_ENV} to a local mirror"
     )
+
+
+def _get_within(
+    origin: str, client: httpx.Client, policy: RetryPolicy, deadline: float, progress: "Progress"
+) -> tuple[int, str, bytes]:
+    """One GET, its body read in chunks so the deadline holds even when bytes keep trickling in."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        _past_deadline(origin, policy, "")
+    timeout = httpx.Timeout(min(policy.timeout_seconds, remaining))
+    chunks: list[bytes] = []
+    received = 0
+    try:
+        with client.stream("GET", origin, timeout=timeout) as response:
+            if response.status_code != 200:
+                return response.status_code, response.reason_phrase, b""
+            total = int(response.headers.get("Content-Length", "0") or 0) or None
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                received += len(chunk)
+                progress.show(received, total)
+                if time.monotonic() > deadline:
+                    _past_deadline(origin, policy, f"{received:,} bytes received")
+    except httpx.TimeoutException:
+        if time.monotonic() + 0.05 >= deadline:
+            _past_deadline(origin, policy, f"{received:,} bytes received" if received else "no answer")
+        raise
+    return 200, "OK", b"".join(chunks)
+
+
+def _past_deadline(origin: str, policy: RetryPolicy, detail: str) -> NoReturn:
+    note = f" ({detail})" if detail else ""
+    raise FetchError(
+        f"fetch {origin}: not complete within the {policy.deadline_seconds:g}s deadline{note}; "
+        f"check the network, raise {DEADLINE_ENV} (seconds), or set {MIRROR_ENV} to a local mirror"
+    )
+
+
+class Progress:
+    """A progress line on stderr for a download still running after a moment; silent before."""
+
+    def __init__(self, origin: str, show_after: float, stream: TextIO | None = None) -> None:
+        self.name = origin.rsplit("/", 1)[-1] or origin
+        self.show_after = show_after
+        self.started = time.monotonic()
+        self.stream = stream
+        self.last_shown = 0.0
+        self.shown = False
+
+    def show(self, received: int, total: int | None) -> None:
+        now = time.monotonic()
+        if now < self.show_after or now - self.last_shown < 0.5:
+            return
+        stream = self.stream or sys.stderr
+        of = f" of {total:,} ({received * 100 // total}%)" if total else ""
+        line = f"fetch: {self.name}: {received:,} bytes{of}, {now - self.started:.0f}s"
+        end = "\r" if stream.isatty() else "\n"
+        stream.write(line + end)
+        stream.flush()
+        self.last_shown, self.shown = now, True
+
+    def done(self) -> None:
+        stream = self.stream or sys.stderr
+        if self.shown and stream.isatty():
+            stream.write("\n")
+            stream.flush()
 
 
 def check_content(source: Source, data: bytes) -> None:
@@ -180,7 +278,7 @@ def run(
     lock = read_lock(lock_file)
     if if_needed and not update and cache_matches_lock(sources, lock, cache_dir):
         return []
-    fetched = fetch_all(sources, lock, mirror=mirror, update=update, policy=policy or RetryPolicy())
+    fetched = fetch_all(sources, lock, mirror=mirror, update=update, policy=policy or policy_from_env())
     files = {cache_dir / item.source.file: item.data for item in fetched}
     if update:
         today = datetime.datetime.now(datetime.UTC).date().isoformat()
@@ -196,6 +294,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     mirror = os.environ.get(MIRROR_ENV) or None
     try:
+        with exclusive(UPDATE_STAGE):  # every session fetches first: none sees a half-done update
+            recovered = recover(UPDATE_STAGE)
+        if recovered:
+            print(f"update: {recovered}", file=sys.stderr)
         fetched = run(update=args.update, if_needed=args.if_needed, mirror=mirror)
     except ToolchainError as exc:
         print(f"error: {exc}", file=sys.stderr)

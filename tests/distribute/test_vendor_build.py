@@ -8,6 +8,7 @@ needed would fail to import.
 import json
 import shutil
 import subprocess
+import sys
 import threading
 import tomllib
 import venv
@@ -18,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from scripts.core import paths
+from scripts.core.errors import ToolchainError
+from scripts.distribute import vendor as vendor_module
 from scripts.distribute.build_dist import build, dist_version
 from scripts.distribute.provenance import Provenance, read_provenance
 from scripts.distribute.vendor import PROVENANCE_FILE, rewrite_references, stale_reasons, vendor
@@ -155,3 +158,101 @@ def test_wheel_installs_and_imports(tmp_path: Path, generated_project: Path, fre
     completed = subprocess.run([fresh_python, "-c", probe], capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.split() == ["2026.8.18", "True"]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of this project's toolchain: a vendor run that went wrong there harms only the copy."""
+    root = tmp_path / "project"
+    for tree in ("scripts", "templates", "overrides"):
+        shutil.copytree(paths.ROOT / tree, root / tree, ignore=shutil.ignore_patterns("__pycache__"))
+    for file in ("pyproject.toml", "openapi-python-client.yaml", "spec/lock.json", "spec/sources.yaml"):
+        (root / file).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(paths.ROOT / file, root / file)
+    return root
+
+
+def run_vendor(project: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """`python -m scripts.distribute.vendor ...` from the project's root, as `nox -s vendor` runs it."""
+    command = [sys.executable, "-m", "scripts.distribute.vendor", *map(str, args)]
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+
+
+def assert_refused(completed: subprocess.CompletedProcess[str], *phrases: str) -> None:
+    assert completed.returncode == 2, completed
+    assert completed.stdout == ""
+    assert completed.stderr.count("\n") == 1 and completed.stderr.startswith("error: "), completed.stderr
+    for phrase in phrases:
+        assert phrase in completed.stderr
+
+
+def test_an_existing_package_of_the_user_is_never_replaced(project: Path, tmp_path: Path) -> None:
+    repository = tmp_path / "repo"
+    models = repository / "myapp" / "models.py"
+    models.parent.mkdir(parents=True)
+    models.write_text("class Order: ...\n", encoding="utf-8")
+    refused = run_vendor(project, repository, "--package", "myapp")
+    assert_refused(refused, f"{repository / 'myapp'} exists", "stamp")
+    assert models.read_text("utf-8") == "class Order: ...\n"
+    assert sorted(p.name for p in repository.rglob("*")) == ["models.py", "myapp"]
+
+
+def test_a_destination_inside_this_project_is_refused(project: Path) -> None:
+    before = sorted(p.name for p in (project / "scripts").rglob("*"))
+    assert_refused(run_vendor(project, project, "--package", "scripts"), "inside this project")
+    assert_refused(run_vendor(project, project / "generated", "--package", "other"), "inside this project")
+    assert sorted(p.name for p in (project / "scripts").rglob("*")) == before
+    assert not (project / "generated").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "phrase"),
+    [
+        ("os", "standard-library module 'os'"),
+        ("json._vendor.cekura", "standard-library module 'json'"),
+        ("httpx", "installed or standard-library module 'httpx'"),
+        ("my-app.cekura", "not a dotted Python import path"),
+        ("class.cekura", "not a dotted Python import path"),
+    ],
+)
+def test_a_name_that_cannot_be_imported_as_the_copy_is_refused(
+    project: Path, tmp_path: Path, name: str, phrase: str
+) -> None:
+    repository = tmp_path / "repo"
+    assert_refused(run_vendor(project, repository, "--package", name), phrase)
+    assert not repository.exists()
+
+
+def test_a_file_as_destination_is_one_line_and_every_problem_is_named_at_once(
+    project: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "setup.py"
+    dest.write_text("", encoding="utf-8")
+    assert_refused(run_vendor(project, dest, "--package", "myapp"), "is a file")
+    assert_refused(run_vendor(project, dest, "--package", "os"), "is a file", "module 'os'")
+
+
+def test_problems_are_found_before_anything_is_generated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def no_generation(*args: object) -> None:
+        raise AssertionError("generated before checking the name and destination")
+
+    monkeypatch.setattr(vendor_module, "build_client", no_generation)
+    (tmp_path / "myapp").mkdir()
+    assert vendor_module.main([str(tmp_path), "--package", "myapp"]) == 2
+    assert "was not written by `nox -s vendor`" in capsys.readouterr().err
+
+
+def test_only_a_stamped_copy_is_replaced(tmp_path: Path, generated_project: Path) -> None:
+    copy = vendor(generated_project / "cekura_client", tmp_path, NAME, PROVENANCE)
+    (copy / "leftover.py").write_text("", encoding="utf-8")
+    newer = Provenance("d" * 64, "2026-09-01", "e" * 64, "0.29.1", "0.1.0", "c" * 40)
+    assert vendor(generated_project / "cekura_client", tmp_path, NAME, newer) == copy
+    assert read_provenance(copy / PROVENANCE_FILE) == newer
+    assert not (copy / "leftover.py").exists()
+
+    (copy / PROVENANCE_FILE).write_text("hand-written\n", encoding="utf-8")
+    with pytest.raises(ToolchainError, match="was not written by `nox -s vendor`"):
+        vendor(generated_project / "cekura_client", tmp_path, NAME, PROVENANCE)
+    assert (copy / PROVENANCE_FILE).read_text("utf-8") == "hand-written\n"

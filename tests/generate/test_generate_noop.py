@@ -1,5 +1,8 @@
 """No-op regeneration: `generate` skips when no input changed, and notices each kind of change."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,7 +10,14 @@ import pytest
 from scripts.core import paths
 from scripts.core.errors import ToolchainError
 from scripts.core.fingerprint import changed_inputs, tree_digest
-from scripts.generate.generate_client import GENERATOR_CONFIG, OVERRIDES_DIR, TEMPLATES_DIR, main
+from scripts.generate import generate_client
+from scripts.generate.generate_client import (
+    GENERATOR_CONFIG,
+    OVERRIDES_DIR,
+    TEMPLATES_DIR,
+    GeneratorRun,
+    main,
+)
 from scripts.generate.generate_client import __file__ as GENERATION_STEP
 from scripts.generate.generate_fingerprint import (
     FINGERPRINT_FILE,
@@ -15,6 +25,7 @@ from scripts.generate.generate_fingerprint import (
     stored_inputs,
     write_inputs,
 )
+from scripts.generate.generate_manifest import write_manifest
 
 
 def repository_inputs() -> dict[str, str]:
@@ -37,6 +48,7 @@ def test_unchanged_inputs_skip_then_force_regenerates(
     output = tmp_path / "generated"
     (output / "cekura_client").mkdir(parents=True)
     write_inputs(output, repository_inputs())
+    write_manifest(output)
 
     assert main(["--output", str(output)]) == 0
     assert "up to date" in capsys.readouterr().out
@@ -93,3 +105,73 @@ def test_fingerprint_covers_the_generator_and_formatter_versions(patched: None) 
 def test_missing_document_says_to_patch(tmp_path: Path) -> None:
     with pytest.raises(ToolchainError, match="run `nox -s patch` first"):
         current_inputs(tmp_path / "openapi.json", TEMPLATES_DIR, OVERRIDES_DIR, GENERATOR_CONFIG, tmp_path)
+
+
+class CountingGenerator:
+    """Stands in for openapi-python-client (seconds per run): writes a small package, counts runs."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+
+    def __call__(self, document: Path, output: Path) -> GeneratorRun:
+        self.runs += 1
+        (output / "cekura_client" / "api").mkdir(parents=True)
+        (output / "cekura_client" / "__init__.py").write_text("# package\n", encoding="utf-8")
+        (output / "cekura_client" / "api" / "runs.py").write_text("def runs_list(): ...\n", encoding="utf-8")
+        return GeneratorRun(output=output, warnings=[])
+
+
+ALTERATIONS = {
+    "edited": lambda package: (package / "api" / "runs.py").write_text(
+        "raise SystemExit\n", encoding="utf-8"
+    ),
+    "deleted": lambda package: (package / "api" / "runs.py").unlink(),
+    "added": lambda package: (package / "api" / "extra.py").write_text("", encoding="utf-8"),
+}
+
+
+@pytest.mark.parametrize("alteration", sorted(ALTERATIONS))
+def test_an_altered_tree_is_regenerated_though_no_input_changed(
+    patched: None,
+    tmp_path: Path,
+    alteration: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    generator = CountingGenerator()
+    monkeypatch.setattr(generate_client, "build_client", generator)
+    output = tmp_path / "generated"
+    assert main(["--output", str(output)]) == 0
+    package = output / "cekura_client"
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "runs.cpython-311.pyc").write_bytes(b"\0")  # importing adds these
+    assert main(["--output", str(output)]) == 0
+    assert "up to date" in capsys.readouterr().out and generator.runs == 1
+
+    ALTERATIONS[alteration](package)
+    assert main(["--output", str(output)]) == 0
+    message = capsys.readouterr().err
+    expected = {
+        "edited": "cekura_client/api/runs.py was changed",
+        "deleted": "cekura_client/api/runs.py is missing",
+        "added": "cekura_client/api/extra.py was added",
+    }[alteration]
+    assert f"is not what was generated: the tree ({expected}); regenerating" in message
+    assert generator.runs == 2
+    assert (package / "api" / "runs.py").read_text("utf-8") == "def runs_list(): ...\n"
+    assert not (package / "api" / "extra.py").exists()
+
+
+def test_leftover_temporary_directories_of_dead_runs_are_removed(
+    patched: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(generate_client, "build_client", CountingGenerator())
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead = tmp_path / f".generate-{finished.stdout.strip()}-k3j2"
+    alive = tmp_path / f".generate-{os.getpid()}-a8f1"
+    for directory in (dead / "generated" / "cekura_client", alive, tmp_path / ".generate-update"):
+        directory.mkdir(parents=True)
+    assert main(["--output", str(tmp_path / "generated")]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive.name, ".generate-update", "generated"])

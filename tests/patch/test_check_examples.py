@@ -139,7 +139,7 @@ def test_after_the_overlays_every_example_matches_its_schema(mirror: Path) -> No
     document = load_document(mirror)
     for path in sorted(paths.OVERLAYS_DIR.glob("*.yaml")):
         apply_overlay(document, load_overlay(path))
-    keep_api_key_operations(document)  # a no-op after overlay 03
+    keep_api_key_operations(document)  # a no-op after the scope
     started = time.monotonic()
     violations = find_example_violations(document)
     assert time.monotonic() - started < 10

@@ -1,5 +1,6 @@
 """The overlay engine: before/overlay/after triples, plus its errors."""
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -7,7 +8,13 @@ import pytest
 
 from scripts.core.errors import PatchError
 from scripts.core.yamlio import load_yaml
-from scripts.patch.overlay import apply_overlay, load_overlay, parse_overlay
+from scripts.patch.overlay import (
+    StaleOverlayError,
+    apply_overlay,
+    apply_overlays,
+    load_overlay,
+    parse_overlay,
+)
 
 CASES = Path(__file__).parent / "overlay_cases"
 
@@ -88,3 +95,63 @@ def test_an_unreadable_overlay_names_the_file(tmp_path: Path) -> None:
     bad.write_text("overlay: 1.0.0\nactions: [\n")
     with pytest.raises(PatchError, match=r"overlay 05-broken\.yaml: cannot read it"):
         load_overlay(bad)
+
+
+def write_overlay(directory: Path, name: str, *actions: dict[str, Any]) -> Path:
+    path = directory / name
+    path.write_text(json.dumps(overlay(*actions)), encoding="utf-8")  # JSON is YAML 1.2
+    return path
+
+
+def test_every_stale_action_of_every_file_is_named_in_one_error(tmp_path: Path) -> None:
+    document: dict[str, Any] = {
+        "paths": {"/a": {"get": {}}},
+        "components": {"schemas": {"A": {"type": "object"}}},
+    }
+    files = [
+        write_overlay(
+            tmp_path,
+            "10-first.yaml",
+            {"target": "$.paths['/gone'].get", "description": "Gone one.", "remove": True},
+            {"target": "$.paths['/a'].get", "update": {"summary": "kept"}},
+            {"target": "$.paths['/also-gone']", "remove": True},
+        ),
+        write_overlay(
+            tmp_path,
+            "20-second.yaml",
+            {"target": "$.components.schemas.A", "update": {"anyOf": [{"$ref": "#/components/schemas/B"}]}},
+            {"target": "$.components.schemas.Missing", "remove": True},
+        ),
+    ]
+    with pytest.raises(StaleOverlayError) as raised:
+        apply_overlays(document, files)
+    assert [(a.file, a.index) for a in raised.value.actions] == [
+        ("10-first.yaml", 1),
+        ("10-first.yaml", 3),
+        ("20-second.yaml", 1),
+        ("20-second.yaml", 2),
+    ]
+    message = str(raised.value)
+    assert message.startswith("4 overlay action(s) do not fit this document")
+    assert (
+        "overlay 10-first.yaml, action 1: target $.paths['/gone'].get matches nothing (Gone one.)" in message
+    )
+    assert (
+        "overlay 20-second.yaml, action 1: refers to #/components/schemas/B, "
+        "which the document does not define" in message
+    )
+    # The actions that fit were applied, so later ones saw the document they would see without them.
+    assert document["paths"]["/a"]["get"] == {"summary": "kept"}
+
+
+def test_a_reference_added_to_a_schema_an_earlier_action_created_is_not_stale(tmp_path: Path) -> None:
+    document: dict[str, Any] = {"components": {"schemas": {"A": {}}}}
+    files = [
+        write_overlay(
+            tmp_path,
+            "10-add.yaml",
+            {"target": "$.components.schemas", "update": {"B": {"type": "string"}}},
+            {"target": "$.components.schemas.A", "update": {"anyOf": [{"$ref": "#/components/schemas/B"}]}},
+        )
+    ]
+    assert len(apply_overlays(document, files)) == 2

@@ -6,23 +6,35 @@ enum values of the schemas common to two versions differ.
 """
 
 import json
+import os
 import re
+import shutil
+import signal
+import subprocess
 import sys
+import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from mirror import mirror_dir
+from update_driver import TODAY, prepare
 
 from scripts.core import paths
+from scripts.core.atomic_install import JOURNAL_FILE
 from scripts.core.errors import PatchError, ToolchainError
 from scripts.core.jsonio import sha256_hex
 from scripts.core.openapi_document import iter_operations
+from scripts.core.yamlio import load_yaml
+from scripts.patch.overlay import StaleAction, StaleOverlayError
 from scripts.patch.patch_spec import PatchLayout
-from scripts.update.update_spec import Outcome, UpdateLayout, run
+from scripts.update.update_spec import STAGE_NAME, Outcome, UpdateLayout, origin_note, run
 from scripts.upstream.lock import Lock, LockedFile, read_lock, write_lock
 
 PASS = (sys.executable, "-c", "pass")
+FAIL = (sys.executable, "-c", "raise SystemExit(3)")
 LINE = re.compile(
     r"^- \*\*(?P<verdict>\w+)\*\* `(?P<where>[^`]+)`(?: `(?P<pointer>[^`]+)`)?: (?P<kind>[\w-]+), "
 )
@@ -100,18 +112,21 @@ def entry_counts(entry: str) -> Counter[str]:
 
 
 def make_layout(tmp_path: Path, upstream: bytes) -> UpdateLayout:
-    """A spec/ of its own (the document only, no pages) locked at `upstream`, with the real overlays."""
+    """A spec/ of its own (the document only, no pages, the project's scope) locked at `upstream`,
+    with a copy of the real overlays."""
     spec = tmp_path / "spec"
     patch = PatchLayout(
         sources_file=spec / "sources.yaml",
         lock_file=spec / "lock.json",
         cache_dir=spec / "upstream",
-        overlays_dir=paths.OVERLAYS_DIR,
+        overlays_dir=spec / "overlays",
         output=spec / "build" / "openapi.json",
         report_file=spec / "build" / "patch-report.md",
     )
     patch.cache_dir.mkdir(parents=True)
+    shutil.copytree(paths.OVERLAYS_DIR, patch.overlays_dir)
     patch.sources_file.write_text(
+        "scope: {security_scheme: api_key}\n"
         "document: {url: 'https://docs.cekura.ai/openapi.json', file: openapi.json}\n"
     )
     (patch.cache_dir / "openapi.json").write_bytes(upstream)
@@ -176,20 +191,278 @@ def test_update_through_the_history(tmp_path: Path, versions: dict[str, Path]) -
     assert not (layout.generated_dir / "cekura_client" / "previous.txt").exists()
 
 
-def test_a_stale_overlay_fails_naming_its_file_and_changes_nothing(
-    tmp_path: Path, versions: dict[str, Path]
+def history_versions() -> list[Path]:
+    history = mirror_dir() / "history"
+    return sorted(history.glob("*.json")) if history.is_dir() else []
+
+
+def drop_actions(overlays_dir: Path, stale: Sequence[StaleAction]) -> None:
+    """Delete the listed actions from the overlay files, and a file left with none."""
+    for file in sorted({action.file for action in stale}):
+        path = overlays_dir / file
+        raw = load_yaml(path.read_text("utf-8"))
+        dropped = {action.index for action in stale if action.file == file}
+        raw["actions"] = [a for index, a in enumerate(raw["actions"], 1) if index not in dropped]
+        if raw["actions"]:
+            path.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")  # JSON is YAML 1.2
+        else:
+            path.unlink()
+
+
+# What each earlier version needs dropped: every action, listed in the first failure at once.
+DROPPED = {
+    "openapi-2026-07-01.json": [
+        ("21-run-scenario-result-runs-list.yaml", 1),
+        ("21-run-scenario-result-runs-list.yaml", 2),
+        ("22-run-scenario-result-name-optional.yaml", 1),
+        ("24-provider-config-any-of.yaml", 3),
+    ],
+}
+# Versions that still do not update once those actions are dropped, and why.
+NOT_UPDATING = {
+    "openapi-2026-07-01.json": (
+        "the naming rule gives one name to two operations, 4 times (e.g. GET "
+        "/app/v2/product-chat/conversations/ and .../{conversation_id}/, whose list response is not "
+        "a list in this version): a decision for scripts/patch/normalizers/operation_names.py"
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("version", history_versions(), ids=lambda path: path.name)
+def test_an_earlier_version_updates_once_the_listed_actions_are_dropped(
+    tmp_path: Path, mirror: Path, version: Path
 ) -> None:
-    layout = make_layout(tmp_path, versions["2026-08-07"].read_bytes())
+    layout = make_layout(tmp_path, (mirror / "openapi.json").read_bytes())
     before = snapshot(layout)
-    with pytest.raises(PatchError, match=r"03-api-key-operations-only\.yaml.*22-run-scenario-result-name"):
-        run(layout, origin=str(versions["2026-07-01"]), check=PASS)
-    assert snapshot(layout) == before
-    assert not list(tmp_path.glob(".generate-update-*"))
+    expected = DROPPED.get(version.name, [])
+    if expected:
+        with pytest.raises(StaleOverlayError) as raised:
+            run(layout, origin=str(version), check=PASS, today="2026-12-01")
+        assert [(action.file, action.index) for action in raised.value.actions] == expected
+        assert snapshot(layout) == before and not (tmp_path / STAGE_NAME).exists()
+        drop_actions(layout.patch.overlays_dir, raised.value.actions)
+    if version.name in NOT_UPDATING:
+        with pytest.raises(PatchError) as refused:
+            run(layout, origin=str(version), check=PASS, today="2026-12-01")
+        message = str(refused.value)
+        assert "operationIds would be shared" in message
+        assert "by the naming rule (path words after the app and version, then the verb" in message
+        assert "GET /app/v2/product-chat/conversations/, GET /app/v2/product-chat/conversations/{" in message
+        assert "no overlay is at fault" in message
+        assert "overlay action" not in message and "spec/overlays" not in message
+        pytest.xfail(NOT_UPDATING[version.name])
+    result = run(layout, origin=str(version), check=PASS, today="2026-12-01")
+    assert result.outcome in (Outcome.COMPATIBLE, Outcome.BREAKING)
+    assert read_lock(layout.patch.lock_file).sources["openapi.json"].sha256 == sha256_hex(
+        version.read_bytes()
+    )
+    assert f"Document from the file `{version.name}` (sha256 `{sha256_hex(version.read_bytes())}`)." in (
+        layout.changelog.read_text("utf-8")
+    )
 
 
 def test_failing_tests_put_everything_back(tmp_path: Path, versions: dict[str, Path]) -> None:
     layout = make_layout(tmp_path, versions["2026-08-07"].read_bytes())
     before = snapshot(layout)
-    with pytest.raises(ToolchainError, match=r"tests failed.*put back"):
-        run(layout, origin=str(versions["current"]), check=(sys.executable, "-c", "raise SystemExit(3)"))
+    with pytest.raises(ToolchainError, match=r"checks failed.*nothing was installed"):
+        run(layout, origin=str(versions["current"]), check=FAIL)
     assert snapshot(layout) == before
+
+
+# Atomic update: a small project of its own (tests/update/update_driver.py), interrupted at each phase.
+
+INSTALLED = ("spec/lock.json", "spec/CHANGELOG.md", "spec/upstream", "spec/build", "generated")
+BEFORE_COMMIT = ("fetched", "staged", "patched", "generated", "compared", "checking", "checked")
+DURING_INSTALL = (
+    "committed",
+    "moved upstream",
+    "moved build",
+    "moved generated",
+    "moved CHANGELOG.md",
+    "moved lock.json",
+)
+DRIVER = Path(__file__).with_name("update_driver.py")
+# Every phase gets a SIGINT; SIGTERM (a CI runner stopping the job) and SIGKILL a few, for time.
+SIGNALS = [
+    pytest.param(phase, signal.SIGINT, id=f"{phase}-SIGINT") for phase in (*BEFORE_COMMIT, *DURING_INSTALL)
+] + [
+    pytest.param(phase, signal.SIGTERM, id=f"{phase}-SIGTERM")
+    for phase in ("generated", "checking", "committed", "moved generated")
+]
+KILLED_AT = ("committed", "moved generated", "moved lock.json")
+SLEEPING_CHECK = (
+    sys.executable,
+    "-c",
+    "import pathlib, sys, time; pathlib.Path(sys.argv[1]).write_text('checking'); time.sleep(60)",
+)
+
+
+def installed_state(root: Path) -> dict[str, bytes]:
+    """Every file the update installs, by path relative to the project."""
+    files: dict[str, bytes] = {}
+    for name in INSTALLED:
+        entry = root / name
+        found = [entry] if entry.is_file() else sorted(entry.rglob("*")) if entry.is_dir() else []
+        files |= {
+            f.relative_to(root).as_posix(): f.read_bytes()
+            for f in found
+            if f.is_file() and "__pycache__" not in f.parts
+        }
+    return files
+
+
+@pytest.fixture(scope="module")
+def states(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The installed files before and after an uninterrupted update (the same inputs and date)."""
+    root = tmp_path_factory.mktemp("reference")
+    layout = prepare(root)
+    before = installed_state(root)
+    result = run(layout, origin=str(root / "next.json"), check=PASS, today=TODAY)
+    assert result.outcome == Outcome.COMPATIBLE
+    after = installed_state(root)
+    assert after != before and not (root / STAGE_NAME).exists()
+    return before, after
+
+
+def start_driver(root: Path, phase: str, check: Sequence[str]) -> subprocess.Popen[str]:
+    command = [sys.executable, str(DRIVER), str(root), phase, *check]
+    env = {**os.environ, "PYTHONPATH": str(paths.ROOT)}
+    return subprocess.Popen(command, cwd=paths.ROOT, env=env, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert process.poll() is None, f"the update ended before pausing: {process.communicate()}"
+        assert time.monotonic() < deadline, f"the update never reached {path.name}"
+        time.sleep(0.02)
+
+
+def interrupt_at(root: Path, phase: str, signum: int) -> tuple[int, str]:
+    """Run the update, send `signum` when it reaches `phase`, let it go on; its exit code and stderr."""
+    checking = phase == "checking"
+    check = [*SLEEPING_CHECK, str(root / "paused")] if checking else list(PASS)
+    process = start_driver(root, "none" if checking else phase, check)
+    wait_for(root / "paused", process)
+    process.send_signal(signum)
+    (root / "resume").write_text("", encoding="utf-8")
+    _, stderr = process.communicate(timeout=60)
+    return process.returncode, stderr
+
+
+def test_the_checks_run_on_the_staged_update_before_anything_is_installed(
+    tmp_path: Path, states: tuple[dict[str, bytes], dict[str, bytes]]
+) -> None:
+    _, after = states
+    layout = prepare(tmp_path)
+    # The check runs in the staging area: the new lock is there, the project still has the old one.
+    probe = (
+        "import pathlib, sys; "
+        "assert pathlib.Path(sys.argv[1]).read_bytes() == bytes.fromhex(sys.argv[2]), 'installed early'; "
+        "assert pathlib.Path('spec/lock.json').read_bytes() != bytes.fromhex(sys.argv[2]); "
+        "assert pathlib.Path('generated/cekura_client/api/gadgets').is_dir()"
+    )
+    lock = layout.patch.lock_file
+    check = (sys.executable, "-c", probe, str(lock), lock.read_bytes().hex())
+    assert run(layout, origin=str(tmp_path / "next.json"), check=check, today=TODAY).outcome == 10
+    assert installed_state(tmp_path) == after
+
+
+@pytest.mark.parametrize(("phase", "signum"), SIGNALS)
+def test_an_interrupt_leaves_all_old_with_the_update_pending_or_all_new(
+    tmp_path: Path, states: tuple[dict[str, bytes], dict[str, bytes]], phase: str, signum: int
+) -> None:
+    before, after = states
+    layout = prepare(tmp_path)
+    code, stderr = interrupt_at(tmp_path, phase, signum)
+    assert code == 128 + signum, stderr
+    assert not (tmp_path / STAGE_NAME / JOURNAL_FILE).exists()
+    if phase in DURING_INSTALL:
+        # Held back until the install was complete: all new.
+        assert "interrupted; the new version had been installed" in stderr
+        assert installed_state(tmp_path) == after
+        return
+    assert "interrupted; nothing was installed" in stderr
+    assert installed_state(tmp_path) == before
+    assert not (tmp_path / STAGE_NAME).exists()
+    # The update is still to be done: running it again installs it, it does not say "nothing changed".
+    assert run(layout, origin=str(tmp_path / "next.json"), check=PASS, today=TODAY).outcome == 10
+    assert installed_state(tmp_path) == after
+
+
+@pytest.mark.parametrize("phase", KILLED_AT)
+def test_a_kill_during_the_install_is_finished_at_the_next_start(
+    tmp_path: Path,
+    states: tuple[dict[str, bytes], dict[str, bytes]],
+    phase: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, after = states
+    layout = prepare(tmp_path)
+    process = start_driver(tmp_path, phase, PASS)
+    wait_for(tmp_path / "paused", process)
+    process.kill()
+    process.communicate(timeout=60)
+    assert (tmp_path / STAGE_NAME / JOURNAL_FILE).is_file()
+    # The checks passed before the journal was written: the next start completes the install.
+    assert run(layout, origin=str(tmp_path / "next.json"), check=PASS, today=TODAY).outcome == 0
+    assert "finished installing the update an interrupted run had committed" in capsys.readouterr().err
+    assert installed_state(tmp_path) == after
+    assert not (tmp_path / STAGE_NAME).exists()
+
+
+def test_a_kill_before_the_commit_is_discarded_at_the_next_start(
+    tmp_path: Path, states: tuple[dict[str, bytes], dict[str, bytes]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    before, after = states
+    layout = prepare(tmp_path)
+    process = start_driver(tmp_path, "checked", PASS)
+    wait_for(tmp_path / "paused", process)
+    process.kill()
+    process.communicate(timeout=60)
+    assert installed_state(tmp_path) == before and (tmp_path / STAGE_NAME).is_dir()
+    assert run(layout, origin=str(tmp_path / "next.json"), check=PASS, today=TODAY).outcome == 10
+    assert "removed the staging area an interrupted run left" in capsys.readouterr().err
+    assert installed_state(tmp_path) == after
+
+
+def test_failing_checks_install_nothing(
+    tmp_path: Path, states: tuple[dict[str, bytes], dict[str, bytes]]
+) -> None:
+    before, _ = states
+    layout = prepare(tmp_path)
+    with pytest.raises(ToolchainError, match=r"checks failed on the staged update.*nothing was installed"):
+        run(layout, origin=str(tmp_path / "next.json"), check=FAIL, today=TODAY)
+    assert installed_state(tmp_path) == before
+    assert not (tmp_path / STAGE_NAME).exists()
+
+
+def test_the_changelog_names_a_from_file_by_name_and_hash_and_a_url_as_given(tmp_path: Path) -> None:
+    layout = prepare(tmp_path)
+    origin = tmp_path / "next.json"
+    run(layout, origin=str(origin), check=PASS, today=TODAY)
+    changelog = layout.changelog.read_text("utf-8")
+    digest = sha256_hex(origin.read_bytes())
+    assert f"Document from the file `next.json` (sha256 `{digest}`)." in changelog
+    assert str(tmp_path) not in changelog
+    url = "https://example.com/specs/openapi.json?v=2"
+    assert origin_note(url, b"{}") == f"Document from `{url}`."
+
+
+def test_a_second_update_at_the_same_time_is_refused_and_touches_nothing(
+    tmp_path: Path, states: tuple[dict[str, bytes], dict[str, bytes]]
+) -> None:
+    before, _ = states
+    layout = prepare(tmp_path)
+    process = start_driver(tmp_path, "checked", PASS)
+    wait_for(tmp_path / "paused", process)
+    try:
+        with pytest.raises(ToolchainError, match=r"another update is running in .*; wait for it to finish"):
+            run(layout, origin=str(tmp_path / "next.json"), check=PASS, today=TODAY)
+        assert installed_state(tmp_path) == before
+        assert (tmp_path / STAGE_NAME / "image").is_dir()  # the running update's work is left alone
+    finally:
+        (tmp_path / "resume").write_text("", encoding="utf-8")
+        process.communicate(timeout=60)
+    assert process.returncode == 10

@@ -1,16 +1,22 @@
 """`scripts.upstream.fetch_spec` against a real HTTP server on loopback that serves the spec mirror."""
 
 import json
-from collections.abc import Iterator
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from spec_server import Reply, SpecServer, serve_mirror
 
 from scripts.core.errors import FetchError
 from scripts.core.jsonio import sha256_hex
-from scripts.upstream.fetch_spec import RetryPolicy, run
+from scripts.upstream.fetch_spec import RetryPolicy, download, policy_from_env, run
 from scripts.upstream.lock import read_lock
 
 FAST = RetryPolicy(attempts=3, backoff_seconds=0.01, timeout_seconds=1.0)
@@ -180,3 +186,112 @@ def test_a_missing_mirror_file_names_it(workspace: Workspace, tmp_path: Path) ->
             lock_file=workspace.lock,
             cache_dir=workspace.cache,
         )
+
+
+# Deadlines and progress, against loopback servers that misbehave on purpose.
+
+
+@contextmanager
+def raw_server(handle: Callable[[socket.socket], None]) -> Iterator[str]:
+    """A TCP server on loopback running `handle` for each connection; yields its base URL."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+    connections: list[socket.socket] = []
+
+    def serve() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            connections.append(connection)
+            threading.Thread(target=handle, args=(connection,), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join()
+        for connection in connections:
+            connection.close()
+        listener.close()
+
+
+def never_answers(connection: socket.socket) -> None:
+    connection.recv(65536)  # reads the request, then says nothing
+
+
+def drips(connection: socket.socket) -> None:
+    """Headers promising 10 MB, then one byte every 50 ms, for as long as the client listens."""
+    connection.recv(65536)
+    try:
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10000000\r\n\r\n")
+        for _ in range(2000):
+            connection.sendall(b"x")
+            time.sleep(0.05)
+    except OSError:
+        pass
+
+
+def slow_but_complete(connection: socket.socket) -> None:
+    """A 40-byte body in 20 pieces over about a second."""
+    connection.recv(65536)
+    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n")
+    for _ in range(20):
+        connection.sendall(b"ab")
+        time.sleep(0.05)
+
+
+DEADLINE = RetryPolicy(
+    attempts=4, backoff_seconds=0.01, timeout_seconds=30.0, deadline_seconds=1.5, progress_after_seconds=0.3
+)
+
+
+@pytest.mark.parametrize("handler", [never_answers, drips], ids=["never answers", "drips bytes"])
+def test_a_download_fails_at_its_deadline(
+    handler: Callable[[socket.socket], None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with raw_server(handler) as base_url, httpx.Client() as client:
+        started = time.monotonic()
+        with pytest.raises(
+            FetchError, match=r"not complete within the 1\.5s deadline.*CEKURA_FETCH_DEADLINE"
+        ):
+            download(f"{base_url}/openapi.json", client, DEADLINE)
+        elapsed = time.monotonic() - started
+    assert 1.4 < elapsed < 3.0, elapsed
+    progress = capsys.readouterr().err
+    if handler is drips:
+        assert re.search(r"fetch: openapi\.json: \d+ bytes of 10,000,000 \(0%\), \ds", progress), progress
+    else:
+        assert progress == ""
+
+
+def test_a_slow_download_that_completes_shows_its_progress(capsys: pytest.CaptureFixture[str]) -> None:
+    with raw_server(slow_but_complete) as base_url, httpx.Client() as client:
+        assert download(f"{base_url}/openapi.json", client, DEADLINE) == b"ab" * 20
+    lines = capsys.readouterr().err.splitlines()
+    assert lines and all(
+        re.fullmatch(r"fetch: openapi\.json: \d+ bytes of 40 \(\d+%\), \ds", x) for x in lines
+    )
+
+
+def test_a_fast_download_prints_nothing(server: SpecServer, capsys: pytest.CaptureFixture[str]) -> None:
+    with httpx.Client() as client:
+        assert download(f"{server.base_url}/openapi.json", client, DEADLINE)
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "deadline"), [("", RetryPolicy().deadline_seconds), ("300", 300.0), ("0.5", 0.5)]
+)
+def test_the_deadline_is_configurable(value: str, deadline: float) -> None:
+    assert policy_from_env({"CEKURA_FETCH_DEADLINE": value}).deadline_seconds == deadline
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-3"])
+def test_a_bad_deadline_is_refused_saying_what_to_give(value: str) -> None:
+    with pytest.raises(FetchError, match=r"CEKURA_FETCH_DEADLINE=.*give the deadline per file in seconds"):
+        policy_from_env({"CEKURA_FETCH_DEADLINE": value})

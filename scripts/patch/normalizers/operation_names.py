@@ -184,15 +184,17 @@ def normalize(document: dict[str, Any]) -> list[str]:
     if collisions:
         listed = "; ".join(f"{name} <- {', '.join(where)}" for name, where in collisions.items())
         raise PatchError(
-            f"operation_names: {len(collisions)} operationIds would be shared ({listed}): "
-            "refine the rule in scripts/normalizers/operation_names.py"
+            f"operation_names: {len(collisions)} operationIds would be shared ({listed}) by the naming "
+            "rule (path words after the app and version, then the verb: GET list or retrieve by its "
+            "200 response); no overlay is at fault: refine the rule in "
+            "scripts/patch/normalizers/operation_names.py"
         )
     clashes = find_model_clashes(named, document)
     if clashes:
         listed = "; ".join(f"{name} ~ {component}" for name, component in clashes)
         raise PatchError(
             f"operation_names: derived model names would clash with component schemas "
-            f"({listed}): refine the rule in scripts/normalizers/operation_names.py"
+            f"({listed}): refine the rule in scripts/patch/normalizers/operation_names.py"
         )
     renames = []
     for entry in named:

@@ -1,7 +1,8 @@
 """Drop what no remaining operation uses: empty path items, components, security schemes.
 
-Why: once the internal operations are removed (overlay 03), the schemas and security schemes
-only they used would still be generated as models and auth options the client cannot use.
+Why: once the internal operations are removed (the scope, `api_key_scope`), the schemas and
+security schemes only they used would still be generated as models and auth options the client
+cannot use.
 Delete when: never; this keeps the client's surface equal to what its operations reach.
 """
 
