@@ -18,6 +18,7 @@ from pathlib import Path
 from scripts import paths
 from scripts.errors import ToolchainError
 from scripts.generate_fingerprint import changed_inputs, current_inputs, stored_inputs, write_inputs
+from scripts.sdk_surface import input_digests, write_sdk_surface
 
 GENERATOR_CONFIG = paths.ROOT / "openapi-python-client.yaml"
 TEMPLATES_DIR = paths.ROOT / "templates"
@@ -96,6 +97,7 @@ def build_client(document: Path, output: Path, overrides: Path = OVERRIDES_DIR) 
     run = run_generator(document, output)
     stamp_headers(output / "cekura_client")
     apply_overrides(overrides, output)
+    write_sdk_surface(output / "cekura_client", document)
     return run
 
 
@@ -126,8 +128,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     output: Path = args.output.resolve()
     try:
-        inputs = current_inputs(
-            paths.PATCHED_DOCUMENT, TEMPLATES_DIR, OVERRIDES_DIR, GENERATOR_CONFIG, Path(__file__)
+        inputs = (
+            current_inputs(
+                paths.PATCHED_DOCUMENT, TEMPLATES_DIR, OVERRIDES_DIR, GENERATOR_CONFIG, Path(__file__)
+            )
+            | input_digests()
         )
         changed = changed_inputs(stored_inputs(output), inputs)
         if not changed and not args.force and (output / "cekura_client").is_dir():
