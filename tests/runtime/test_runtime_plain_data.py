@@ -26,7 +26,9 @@ def multipart_parts(seen: Seen) -> dict[str, tuple[str | None, bytes]]:
     parts = {}
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        parts[str(name)] = (part.get_filename(), part.get_payload(decode=True))
+        payload = part.get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        parts[str(name)] = (part.get_filename(), payload)
     return parts
 
 
@@ -80,8 +82,8 @@ def test_from_path_guesses_the_media_type(cekura: ModuleType, tmp_path: Path) ->
     [
         (
             {"file": ("a.wav", b"x")},
-            "does not fit ScenariosConditionAudioCreateRequestBody",
-        ),  # no condition_id
+            "does not fit ScenariosConditionAudioCreateRequestBody",  # condition_id missing
+        ),
         ({"condition_id": 7, "file": 12}, "file: a file must be a File, a path"),
     ],
 )
