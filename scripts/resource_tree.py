@@ -253,6 +253,7 @@ class ResourceModule:
                 f'`api.{self.resource}.<module>.{"asyncio" if is_async else "sync"}`."""',
                 "",
                 '    __slots__ = ("_client",)',
+                f'    _resource = "{self.resource}"  # a method\'s operation is `<_resource>_<method name>`',
                 "",
                 "    def __init__(self, client: AuthenticatedClient) -> None:",
                 "        self._client = client",

@@ -2,7 +2,9 @@
 
 Written from the patched document and the generated endpoint modules, into the package:
 - the resource tree of `Cekura()` and `AsyncCekura()` (`scripts/resource_tree.py`);
-- `deprecated_operations.py`: each deprecated operation and what to use instead (`scripts/deprecations.py`).
+- `deprecated_operations.py`: each deprecated operation and what to use instead (`scripts/deprecations.py`);
+- `wait_rules.py`: when a polled operation is done, from its response's enum (`scripts/wait_states.py`);
+- the project's `README.md` (the wheel's description): the package's `README.md`, from `overrides/`.
 """
 
 import json
@@ -12,11 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from scripts import deprecations, resource_tree
+from scripts import deprecations, resource_tree, wait_states
 from scripts.errors import ToolchainError
 from scripts.generate_fingerprint import file_digest
 
-STEPS = (Path(__file__), Path(resource_tree.__file__), Path(deprecations.__file__))
+STEPS = (*(Path(m.__file__ or "") for m in (resource_tree, deprecations, wait_states)), Path(__file__))
 HEADER = resource_tree.HEADER
 
 
@@ -25,8 +27,13 @@ def write_sdk_surface(package: Path, document_path: Path) -> int:
     document: dict[str, Any] = json.loads(document_path.read_text(encoding="utf-8"))
     notices = deprecations.notices(document)
     (package / "deprecated_operations.py").write_text(deprecated_table(notices), encoding="utf-8")
+    rules = wait_states.render(wait_states.wait_rules(document))
+    (package / "wait_rules.py").write_text(HEADER + rules, encoding="utf-8")
     count = resource_tree.write_tree(package, document, notices)
     format_python(package.parent, [f"{package.name}/resources", f"{package.name}/resource_client.py"])
+    readme = package / "README.md"  # from overrides/: the package's own, also the wheel's description
+    if readme.is_file():
+        (package.parent / "README.md").write_text(readme.read_text(encoding="utf-8"), encoding="utf-8")
     return count
 
 
