@@ -403,9 +403,8 @@ def build_tree(package: Path, document: dict[str, Any], notices: dict[str, str])
     return resources
 
 
-def write_tree(package: Path, document: dict[str, Any], notices: dict[str, str]) -> int:
+def write_tree(package: Path, resources: dict[str, ResourceModule]) -> int:
     """Write the resource modules and `resource_client.py` into `package`; return the method count."""
-    resources = build_tree(package, document, notices)
     folder = package / "resources"
     folder.mkdir(exist_ok=True)
     (folder / "__init__.py").write_text(

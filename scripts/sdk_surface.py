@@ -4,6 +4,7 @@ Written from the patched document and the generated endpoint modules, into the p
 - the resource tree of `Cekura()` and `AsyncCekura()` (`scripts/resource_tree.py`);
 - `deprecated_operations.py`: each deprecated operation and what to use instead (`scripts/deprecations.py`);
 - `wait_rules.py`: when a polled operation is done, from its response's enum (`scripts/wait_states.py`);
+- `api.md`: every operation, by resource (`scripts/api_reference.py`);
 - the project's `README.md` (the wheel's description): the package's `README.md`, from `overrides/`.
 """
 
@@ -14,11 +15,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from scripts import deprecations, resource_tree, wait_states
+from scripts import api_reference, deprecations, resource_tree, wait_states
 from scripts.errors import ToolchainError
 from scripts.generate_fingerprint import file_digest
 
-STEPS = (*(Path(m.__file__ or "") for m in (resource_tree, deprecations, wait_states)), Path(__file__))
+STEPS = (
+    *(Path(m.__file__ or "") for m in (resource_tree, deprecations, wait_states, api_reference)),
+    Path(__file__),
+)
 HEADER = resource_tree.HEADER
 
 
@@ -29,7 +33,9 @@ def write_sdk_surface(package: Path, document_path: Path) -> int:
     (package / "deprecated_operations.py").write_text(deprecated_table(notices), encoding="utf-8")
     rules = wait_states.render(wait_states.wait_rules(document))
     (package / "wait_rules.py").write_text(HEADER + rules, encoding="utf-8")
-    count = resource_tree.write_tree(package, document, notices)
+    resources = resource_tree.build_tree(package, document, notices)
+    count = resource_tree.write_tree(package, resources)
+    (package / "api.md").write_text(api_reference.render(resources, notices), encoding="utf-8")
     format_python(package.parent, [f"{package.name}/resources", f"{package.name}/resource_client.py"])
     readme = package / "README.md"  # from overrides/: the package's own, also the wheel's description
     if readme.is_file():
