@@ -30,6 +30,7 @@ from scripts.jsonio import dump_json, sha256_hex, write_all_atomic
 from scripts.lock import Lock, cache_problem, read_lock
 from scripts.normalizers import (
     dedupe_type_lists,
+    deprecation_notes,
     hoist_inline_schemas,
     one_of_with_any_member,
     operation_names,
@@ -57,6 +58,7 @@ NORMALIZERS: tuple[tuple[str, Normalizer], ...] = (
     ("operation_references", operation_references.normalize),
     ("operation_names", operation_names.normalize),
     ("resource_tags", resource_tags.normalize),
+    ("deprecation_notes", deprecation_notes.normalize),
     ("hoist_inline_schemas", hoist_inline_schemas.normalize),
 )
 

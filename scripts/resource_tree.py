@@ -6,7 +6,7 @@ prefix (`scenarios_run_scenarios_pipecat_create_v2` -> `client.scenarios.run_sce
 `scenarios_external_list` -> `client.scenarios.external_list`). The method has the module's `sync`
 (or `asyncio`) signature without `client`, read from the generated code (so it is exactly what the
 module takes), except that a body also accepts a mapping (`plain_data.as_body`); it calls that function,
-so the modules stay the one implementation. Deprecated operations warn (`deprecation`).
+so the modules stay the one implementation (a deprecated operation warns there).
 
 Written files, each imported only when used:
 - `resources/<resource>.py`: `<Resource>Resource` and `Async<Resource>Resource`, whose methods import
@@ -304,8 +304,6 @@ class ResourceModule:
         call = ["locals()", f'"{method.resource}.{method.module}"']
         if method.body_models:
             call.append(f'body="{method.body_models[0]}"')
-        if facts.deprecated:
-            call.append("deprecated=True")
         function = "await _acall" if is_async else "_call"
         return "\n".join(
             [
@@ -321,8 +319,10 @@ class ResourceModule:
 
 
 def docstring_text(summary: str) -> str:
-    """The summary's first paragraph on one line, safe inside a triple-quoted string."""
-    paragraph = " ".join(summary.strip().split("\n\n")[0].split())
+    """The summary's first paragraph on one line, safe inside a triple-quoted string; the deprecation
+    notice (`normalizers/deprecation_notes.py`) is said apart."""
+    paragraphs = [p for p in summary.strip().split("\n\n") if not p.startswith("Deprecated:")]
+    paragraph = " ".join(paragraphs[0].split()) if paragraphs else ""
     return paragraph.replace("\\", "\\\\").replace('"""', "'''").rstrip('"')
 
 

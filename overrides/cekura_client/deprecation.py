@@ -1,8 +1,8 @@
 """Warn once per call site when a deprecated operation is called.
 
 Why this exists: the spec marks operations `deprecated: true`, which openapi-python-client 0.29.1
-ignores; a spec patch cannot add a warning to code. The resource methods (and the endpoint modules,
-through the template) call `warn_deprecated`; the successor comes from the generated table
+ignores; a spec patch cannot add a warning to code. The four functions of a deprecated endpoint module call
+`warn_deprecated` (the endpoint template); the successor comes from the generated table
 `deprecated_operations.DEPRECATED` (`scripts/deprecations.py`). Delete this module when the generator
 warns for deprecated operations itself.
 """
@@ -22,7 +22,7 @@ def warn_deprecated(operation: str) -> None:
     """
     from cekura_client.deprecated_operations import DEPRECATED
 
-    level = 1
+    level = 2  # 1 is this function; 2 the frame that called it
     frame = sys._getframe(1)
     while frame is not None and str(frame.f_globals.get("__name__", "")).startswith(_PACKAGE_PREFIX):
         frame = frame.f_back  # type: ignore[assignment]

@@ -2,8 +2,8 @@
 
 A method of `resources/<resource>.py` passes its arguments (`locals()`) and its operation's dotted name;
 this module imports the endpoint module on first use, turns a mapping body into its model
-(`plain_data.as_body`), warns for a deprecated operation (`deprecation`), and calls the function
-with the resource's client. Why here and not in each method: 817 methods, sync and async, would
+(`plain_data.as_body`) and calls the function with the resource's client (a deprecated operation's
+function warns, at the caller's line). Why here and not in each method: 817 methods, sync and async, would
 each spell out the call (about half a megabyte of the package).
 """
 
@@ -11,31 +11,26 @@ from importlib import import_module
 from types import ModuleType
 from typing import Any
 
-from cekura_client.deprecation import warn_deprecated
 from cekura_client.plain_data import as_body
 
 _PACKAGE = __name__.rpartition(".")[0]  # `cekura_client`, or the vendored name
 
 
-def call(arguments: dict[str, Any], operation: str, body: str = "", deprecated: bool = False) -> Any:
+def call(arguments: dict[str, Any], operation: str, body: str = "") -> Any:
     """`api.<operation>.sync(**arguments)` with the client of `arguments["self"]`, the resource."""
-    module, keywords = _prepare(arguments, operation, body, deprecated)
+    module, keywords = _prepare(arguments, operation, body)
     return module.sync(**keywords)
 
 
-async def acall(arguments: dict[str, Any], operation: str, body: str = "", deprecated: bool = False) -> Any:
+async def acall(arguments: dict[str, Any], operation: str, body: str = "") -> Any:
     """The same with `asyncio`."""
-    module, keywords = _prepare(arguments, operation, body, deprecated)
+    module, keywords = _prepare(arguments, operation, body)
     return await module.asyncio(**keywords)
 
 
-def _prepare(
-    arguments: dict[str, Any], operation: str, body: str, deprecated: bool
-) -> tuple[ModuleType, dict[str, Any]]:
+def _prepare(arguments: dict[str, Any], operation: str, body: str) -> tuple[ModuleType, dict[str, Any]]:
     keywords = dict(arguments)
     keywords["client"] = keywords.pop("self")._client
-    if deprecated:
-        warn_deprecated(operation.rpartition(".")[2])
     if body:
         keywords["body"] = as_body(keywords["body"], getattr(import_module(f"{_PACKAGE}.models"), body))
     return import_module(f"{_PACKAGE}.api.{operation}"), keywords

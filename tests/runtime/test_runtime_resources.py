@@ -1,7 +1,6 @@
 """The resource tree: every operation is `client.<resource>.<method>`, calling its module's function."""
 
 import asyncio
-import contextlib
 import importlib
 import inspect
 import json
@@ -64,7 +63,6 @@ def test_every_operation_is_a_method_that_calls_its_module(
     """Walks all 817: the method exists on both clients, has the module's parameters, and passes
     each argument unchanged, with the client, to the module's `sync` (or `asyncio`)."""
     resource_call = importlib.import_module("cekura_client.resource_call")
-    deprecated_operations = importlib.import_module("cekura_client.deprecated_operations")
     client = cekura.Cekura(api_key=API_KEY, base_url="http://127.0.0.1:9")
     async_client = cekura.AsyncCekura(api_key=API_KEY, base_url="http://127.0.0.1:9")
     walked = 0
@@ -83,10 +81,8 @@ def test_every_operation_is_a_method_that_calls_its_module(
         monkeypatch.setattr(module, "sync", record)
         monkeypatch.setattr(module, "asyncio", arecord)
         monkeypatch.setattr(resource_call, "as_body", lambda body, model: body)
-        deprecated = operation in deprecated_operations.DEPRECATED
-        with pytest.warns(DeprecationWarning) if deprecated else contextlib.nullcontext():
-            assert method(*positional, **keywords) == "result"
-            assert asyncio.run(async_method(*positional, **keywords)) == "result"
+        assert method(*positional, **keywords) == "result"
+        assert asyncio.run(async_method(*positional, **keywords)) == "result"
         names = [n for n in expected if n not in keywords]
         passed = dict(zip(names, positional, strict=True)) | keywords
         assert seen == [
