@@ -14,7 +14,7 @@ from scripts.openapi_document import iter_operations
 from .runtime_helpers import API_KEY
 from .scripted_server import Reply, replies, serve
 
-PAGE = {"count": 0, "next": None, "previous": None, "results": []}
+PAGE: dict[str, object] = {"count": 0, "next": None, "previous": None, "results": []}
 RUNS_NOTICE = "runs_list is deprecated: use `client.runs.list_v2` (`api.runs.runs_list_v2`)"
 
 
