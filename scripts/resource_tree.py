@@ -66,9 +66,9 @@ class Method:
 
 
 def method_name(resource: str, module: str) -> str:
-    """The rule: the module name without its `<resource>_` prefix."""
+    """The rule: the module name without its `<resource>_` prefix (the whole name if it has none)."""
     name = module.removeprefix(f"{resource}_")
-    if name == module or not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_"):
+    if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_"):
         raise ToolchainError(f"resource_tree: no method name for api.{resource}.{module}; refine the rule")
     return name
 
@@ -347,6 +347,7 @@ def client_module(resources: dict[str, ResourceModule]) -> str:
         "from .client import AuthenticatedClient",
         "",
         "if TYPE_CHECKING:",
+        "    pass",
         *(
             f"    from .resources.{name} import Async{module.class_name}, {module.class_name}"
             for name, module in sorted(resources.items())

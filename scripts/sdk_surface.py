@@ -44,13 +44,13 @@ def write_sdk_surface(package: Path, document_path: Path) -> int:
 
 
 def format_python(project: Path, targets: list[str]) -> None:
-    """Sort the import blocks of `targets` with ruff and the project's settings.
+    """Fix what ruff fixes in `targets` (unused and unsorted imports), with the project's settings.
 
     Not `ruff format`: it would put each parameter of the 1,634 one-line signatures on its own line
     (0.3 MB more).
     """
     ruff = Path(sys.executable).parent / "ruff"
-    command = [str(ruff) if ruff.exists() else "ruff", "check", "--fix-only", "--quiet", "--select", "I"]
+    command = [str(ruff) if ruff.exists() else "ruff", "check", "--fix-only", "--quiet"]
     env = {**os.environ, "RUFF_NO_CACHE": "true"}
     completed = subprocess.run(
         [*command, *targets], cwd=project, capture_output=True, text=True, check=False, env=env

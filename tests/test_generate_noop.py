@@ -16,12 +16,16 @@ from scripts.generate_fingerprint import (
     tree_digest,
     write_inputs,
 )
+from scripts.sdk_surface import input_digests
 
 
 def repository_inputs() -> dict[str, str]:
-    return current_inputs(
-        paths.PATCHED_DOCUMENT, TEMPLATES_DIR, OVERRIDES_DIR, GENERATOR_CONFIG, Path(GENERATION_STEP)
-    )
+    return (
+        current_inputs(
+            paths.PATCHED_DOCUMENT, TEMPLATES_DIR, OVERRIDES_DIR, GENERATOR_CONFIG, Path(GENERATION_STEP)
+        )
+        | input_digests()
+    )  # the post-generation step's modules
 
 
 @pytest.fixture
