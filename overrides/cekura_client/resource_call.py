@@ -4,7 +4,8 @@ A method of `resources/<resource>.py` passes its arguments (`locals()`) and its 
 this module imports the endpoint module on first use, turns a mapping body into its model
 (`plain_data.as_body`) and calls the function with the resource's client (a deprecated operation's
 function warns, at the caller's line). Why here and not in each method: 817 methods, sync and async, would
-each spell out the call (about half a megabyte of the package).
+each spell out the call (about half a megabyte of the package). Not a spec patch: the generator
+makes no resource classes. Delete with the resource tree when it does.
 """
 
 from importlib import import_module

@@ -4,7 +4,8 @@ Both take exactly what `entry_point.Cekura` takes and build the same client, the
 that adds `client.<resource>.<method>(...)` (`resource_client.CekuraClient` or
 `AsyncCekuraClient`, generated from the spec): still an `AuthenticatedClient`, so the `api`
 modules take it as `client=`. Why a conversion: the entry point builds the generated
-`AuthenticatedClient`, and the resource classes are generated after it.
+`AuthenticatedClient`, and the resource classes are generated after it. Not a spec patch: the
+generator has no resource tree; delete when it has one.
 """
 
 import functools

@@ -7,8 +7,9 @@ generated `wait_rules.WAIT_RULES`, read from the spec: a `status` among its enum
 (`completed`, `failed`, `cancelled`, `timeout`; not `pending`, `running`, `in_queue`, ...), or
 progress counts that add up. Waits grow from `interval` by `backoff` up to `max_interval`; past
 `timeout` seconds `WaitTimeoutError` carries the last answer; a set `cancel` event stops the wait.
-Why handwritten: the generator knows nothing of long-running operations; peers ship the same
-helper (openai-python's `create_and_poll`, the official SDK's `results.wait`).
+Why handwritten: the generator and the spec know nothing of long-running operations; peers ship
+the same helper (openai-python's `create_and_poll`, the official SDK's `results.wait`). Never
+deleted: the project's own helper.
 """
 
 from __future__ import annotations
