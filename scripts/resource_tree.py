@@ -21,6 +21,7 @@ no template over all of them; why not `__getattr__`: type checkers must see each
 import ast
 import builtins
 import keyword
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ class Method:
     imports: dict[str, str]  # name -> `from` module (relative to the package) or "" for `import name`
     local_names: set[str]  # names the endpoint module defines itself (`BodyContentType`)
     body_models: list[str] = field(default_factory=list)
+    model_parameters: dict[str, str] = field(default_factory=dict)  # parameter -> model it is built as
 
 
 def method_name(resource: str, module: str) -> str:
@@ -87,7 +89,9 @@ def operation_facts(document: dict[str, Any]) -> dict[str, OperationFacts]:
     return found
 
 
-def read_method(source: str, resource: str, module: str, facts: OperationFacts) -> Method:
+def read_method(
+    source: str, resource: str, module: str, facts: OperationFacts, models: frozenset[str] = frozenset()
+) -> Method:
     """The `sync` signature of an endpoint module and the names its annotations need."""
     tree = ast.parse(source)
     imports: dict[str, str] = {}
@@ -131,12 +135,26 @@ def read_method(source: str, resource: str, module: str, facts: OperationFacts) 
         imports=imports,
         local_names=local_names,
     )
-    for arg, _ in keyword_only:
-        if arg.arg == BODY_PARAMETER and arg.annotation is not None:
-            method.body_models = [
-                name for name in names_in(arg.annotation) if imports.get(name) == "..models"
-            ]
+    for arg in [*method.positional, *(arg for arg, _ in keyword_only)]:
+        classes = (
+            [n for n in names_in(arg.annotation) if imports.get(n) == "..models"] if arg.annotation else []
+        )
+        if arg.arg == BODY_PARAMETER:
+            method.body_models = classes
+        built = [name for name in classes if name in models or arg.arg == BODY_PARAMETER]
+        if built:
+            method.model_parameters[arg.arg] = built[0]
     return method
+
+
+def model_classes(package: Path) -> frozenset[str]:
+    """The generated classes that have `from_dict` (models, not enums): what a mapping can become."""
+    found = set()
+    for file in (package / "models").glob("*.py"):
+        text = file.read_text(encoding="utf-8")
+        if "def from_dict(" in text:
+            found.update(re.findall(r"^class (\w+)\(", text, re.MULTILINE))
+    return frozenset(found)
 
 
 def names_in(node: ast.AST) -> list[str]:
@@ -279,7 +297,7 @@ class ResourceModule:
         if node is None:
             return ""
         text = ast.unparse(qualify.visit(_copy(node)))
-        if arg == BODY_PARAMETER and method.body_models:
+        if arg in method.model_parameters:
             text += " | Mapping[str, Any]"
         return f": {text}"
 
@@ -302,8 +320,8 @@ class ResourceModule:
         if facts.deprecated:
             doc.append(f"Deprecated: {self.notices.get(method.module) or 'no successor is documented'}.")
         call = ["locals()", f'"{method.resource}.{method.module}"']
-        if method.body_models:
-            call.append(f'body="{method.body_models[0]}"')
+        if method.model_parameters:
+            call.append(repr(method.model_parameters).replace("'", '"'))
         function = "await _acall" if is_async else "_call"
         return "\n".join(
             [
@@ -386,6 +404,7 @@ def client_module(resources: dict[str, ResourceModule]) -> str:
 def build_tree(package: Path, document: dict[str, Any], notices: dict[str, str]) -> dict[str, ResourceModule]:
     """Read every endpoint module of `package` and the document's facts: the resources to write."""
     facts = operation_facts(document)
+    models = model_classes(package)
     resources: dict[str, ResourceModule] = {}
     for resource_dir in sorted(p for p in (package / "api").iterdir() if p.is_dir()):
         methods = []
@@ -398,7 +417,7 @@ def build_tree(package: Path, document: dict[str, Any], notices: dict[str, str])
                     f"resource_tree: api.{resource_dir.name}.{module} is not in the document"
                 )
             source = module_file.read_text(encoding="utf-8")
-            methods.append(read_method(source, resource_dir.name, module, facts[module]))
+            methods.append(read_method(source, resource_dir.name, module, facts[module], models))
         if methods:
             resources[resource_dir.name] = ResourceModule(resource_dir.name, methods, notices)
     return resources

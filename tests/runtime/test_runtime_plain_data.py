@@ -95,3 +95,12 @@ def test_a_mapping_that_does_not_fit_is_refused_before_any_io(
     with pytest.raises(errors.RequestEncodingError, match=message) as caught:
         client.scenarios.condition_audio_create_v2(42, body=body)
     assert isinstance(caught.value, ValueError) and isinstance(caught.value, cekura.CekuraError)
+
+
+def test_a_model_query_parameter_takes_a_mapping_too(cekura: ModuleType) -> None:
+    """`filters` is a model (a free-form object sent as query parameters): a mapping becomes it."""
+    with serve(replies(Reply(200, []))) as server:
+        client = cekura.Cekura(api_key=API_KEY, base_url=server.url)
+        assert client.metrics.list(agent_id=3, filters={"type": "llm_judge"}) == []
+        seen = server.requests[0]
+    assert seen.query == {"agent_id": ["3"], "type": ["llm_judge"]}
