@@ -121,7 +121,7 @@ def vendor(package: Path, dest: Path, name: str, provenance: Provenance) -> Path
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}-") as tmp:
         staged = Path(tmp) / target.name
         shutil.copytree(package, staged, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        for module in staged.rglob("*.py"):
+        for module in [*staged.rglob("*.py"), *staged.rglob("*.md")]:  # the code and its docs
             module.write_text(rewrite_references(module.read_text("utf-8"), name), encoding="utf-8")
         (staged / PROVENANCE_FILE).write_text(provenance.as_module(), encoding="utf-8")
         previous = Path(tmp) / "previous"

@@ -24,6 +24,7 @@ from scripts.core.errors import ToolchainError
 from scripts.core.fingerprint import changed_inputs
 from scripts.generate.generate_fingerprint import current_inputs, stored_inputs, write_inputs
 from scripts.generate.generate_manifest import tree_problems, write_manifest
+from scripts.generate.sdk_surface import input_digests, write_sdk_surface
 
 GENERATOR_CONFIG = paths.ROOT / "openapi-python-client.yaml"
 TEMPLATES_DIR = paths.ROOT / "templates"
@@ -152,6 +153,7 @@ def build_client(document: Path, output: Path, overrides: Path = OVERRIDES_DIR) 
     run = run_generator(document, output)
     stamp_headers(output / "cekura_client")
     apply_overrides(overrides, output)
+    write_sdk_surface(output / "cekura_client", document)
     return run
 
 
@@ -203,8 +205,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     output: Path = args.output.resolve()
     try:
-        inputs = current_inputs(
-            paths.PATCHED_DOCUMENT, TEMPLATES_DIR, OVERRIDES_DIR, GENERATOR_CONFIG, Path(__file__)
+        inputs = (
+            current_inputs(
+                paths.PATCHED_DOCUMENT, TEMPLATES_DIR, OVERRIDES_DIR, GENERATOR_CONFIG, Path(__file__)
+            )
+            | input_digests()
         )
         changed = changed_inputs(stored_inputs(output), inputs)
         for leftover in remove_leftovers(output.parent):

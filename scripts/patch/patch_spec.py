@@ -38,10 +38,12 @@ from scripts.core.openapi_document import iter_operations
 from scripts.patch.normalizers import (
     api_key_scope,
     dedupe_type_lists,
+    deprecation_notes,
     hoist_inline_schemas,
     nullable_to_type_union,
     one_of_with_any_member,
     operation_names,
+    operation_references,
     prune_unreferenced,
     resource_tags,
     strip_vendor_extensions,
@@ -69,8 +71,10 @@ NORMALIZERS: tuple[tuple[str, Normalizer], ...] = (
     ("one_of_with_any_member", one_of_with_any_member.normalize),
     ("write_only_not_required", write_only_not_required.normalize),
     ("prune_unreferenced", prune_unreferenced.normalize),
+    ("operation_references", operation_references.normalize),
     ("operation_names", operation_names.normalize),
     ("resource_tags", resource_tags.normalize),
+    ("deprecation_notes", deprecation_notes.normalize),
     ("hoist_inline_schemas", hoist_inline_schemas.normalize),
 )
 

@@ -7,7 +7,8 @@ classification is the part that matters here and is small. The rules follow oasd
 
 Operations are identified by method and path (the client's function names derive from them):
 
-- operation added [endpoint-added]: compatible; removed [api-removed-without-deprecation]:
+- operation added [endpoint-added]: compatible; deprecated [endpoint-deprecated]: compatible
+  (it still works, and warns); removed [api-removed-without-deprecation]:
   breaking; moved (removed at one path, added at another under the same upstream operationId)
   [api-path-removed]: breaking; upstream operationId renamed at the same method and path:
   compatible, since the client's names come from the path.
@@ -94,6 +95,8 @@ def _compare_operation(
     old_id, new_id = old_op.get("operationId"), new_op.get("operationId")
     if old_id != new_id:
         changes.append(Change(at, "", "api-operation-id-changed", f"operationId {old_id} -> {new_id}", False))
+    if new_op.get("deprecated") and not old_op.get("deprecated"):
+        changes.append(Change(at, "", "endpoint-deprecated", "operation deprecated", False))
     changes += _parameter_changes(at, _parameters(key, old_op, old), _parameters(key, new_op, new))
     changes += _body_changes(
         at, resolve(old, old_op.get("requestBody")), resolve(new, new_op.get("requestBody"))

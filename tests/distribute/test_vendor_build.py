@@ -96,6 +96,9 @@ def test_vendored_copy_works_alone(
     copy = vendor(generated_project / "cekura_client", repository, NAME, PROVENANCE)
     assert copy == repository / "myapp" / "_vendor" / "cekura"
     assert not [f for f in copy.rglob("*.py") if "cekura_client" in f.read_text("utf-8")]
+    docs = [copy / "README.md", copy / "api.md"]  # the package's docs travel with it, renamed too
+    assert all(doc.is_file() and "cekura_client" not in doc.read_text("utf-8") for doc in docs)
+    assert f"from {NAME} import Cekura" in docs[0].read_text("utf-8")
     assert read_provenance(copy / PROVENANCE_FILE) == PROVENANCE
     completed = subprocess.run(
         [fresh_python, "-c", SMOKE.format(name=NAME), server],
@@ -152,12 +155,14 @@ def test_wheel_installs_and_imports(tmp_path: Path, generated_project: Path, fre
     subprocess.run(install, check=True)
     probe = (
         "import importlib.metadata as m, pathlib, cekura_client; "
-        "print(m.version('cekura-client'), "
-        "(pathlib.Path(cekura_client.__file__).parent / 'py.typed').is_file())"
+        "p = pathlib.Path(cekura_client.__file__).parent; "
+        "files = ('py.typed', 'README.md', 'api.md'); "
+        "print(m.version('cekura-client'), *((p / f).is_file() for f in files), "
+        "'Cekura()' in (m.metadata('cekura-client').get_payload() or ''))"
     )
     completed = subprocess.run([fresh_python, "-c", probe], capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.split() == ["2026.8.18", "True"]
+    assert completed.stdout.split() == ["2026.8.18", "True", "True", "True", "True"]
 
 
 @pytest.fixture

@@ -26,12 +26,16 @@ from scripts.generate.generate_fingerprint import (
     write_inputs,
 )
 from scripts.generate.generate_manifest import write_manifest
+from scripts.generate.sdk_surface import input_digests
 
 
 def repository_inputs() -> dict[str, str]:
-    return current_inputs(
-        paths.PATCHED_DOCUMENT, TEMPLATES_DIR, OVERRIDES_DIR, GENERATOR_CONFIG, Path(GENERATION_STEP)
-    )
+    return (
+        current_inputs(
+            paths.PATCHED_DOCUMENT, TEMPLATES_DIR, OVERRIDES_DIR, GENERATOR_CONFIG, Path(GENERATION_STEP)
+        )
+        | input_digests()
+    )  # the post-generation step's modules
 
 
 @pytest.fixture

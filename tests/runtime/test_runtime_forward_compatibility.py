@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from scripts.generate.generate_client import OVERRIDES_DIR, apply_overrides, run_generator
+from scripts.generate.sdk_surface import write_sdk_surface
 
 from .runtime_helpers import API_KEY, MODES, call, operation
 from .scripted_server import Reply, replies, serve
@@ -140,6 +141,7 @@ def test_int_and_literal_enums_keep_unknown_values_too(tmp_path: Path, literal_e
     )
     run = run_generator(document, tmp_path / "out", config)
     apply_overrides(OVERRIDES_DIR, run.output)
+    write_sdk_surface(run.output / "cekura_client", document)
     assert run.warnings == []
     completed = subprocess.run(
         [sys.executable, "-c", PARSE_UNKNOWN_VALUES], cwd=tmp_path / "out", capture_output=True, text=True

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from scripts.update.changelog import compare, render_entry
 from scripts.update.changes import Change
 from scripts.update.spec_diff import diff_documents
 
@@ -153,3 +154,20 @@ def test_success_status_removed_breaks_a_client() -> None:
         ("response-success-status-removed", True),
         ("response-status-added", False),
     }
+
+
+def test_an_operation_that_became_deprecated_is_reported() -> None:
+    old, new = document(), document()
+    new["paths"]["/app/v1/things/"]["post"]["deprecated"] = True
+    changes = diff_documents(old, new)
+    assert [(c.where, c.kind, c.detail, c.breaking) for c in changes] == [
+        ("POST /app/v1/things/", "endpoint-deprecated", "operation deprecated", False)
+    ]
+    assert diff_documents(new, new) == []
+
+
+def test_the_changelog_entry_says_which_operations_became_deprecated() -> None:
+    old, new = document(), document()
+    new["paths"]["/app/v1/things/"]["post"]["deprecated"] = True
+    entry = render_entry("## entry", compare(old, new, old, new))
+    assert "- **compatible** `POST /app/v1/things/`: endpoint-deprecated, operation deprecated" in entry

@@ -2,7 +2,6 @@
 """A client library for accessing Golden"""
 
 from .client import AuthenticatedClient, Client
-from .entry_point import Cekura
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -20,7 +19,9 @@ from .errors import (
 )
 from .pagination import apaginate, paginate
 from .runtime_client import CekuraClient
+from .sdk import AsyncCekura, Cekura
 from .status_errors import raise_for_status
+from .waiting import WaitCancelledError, WaitTimeoutError, apoll, await_result, poll, wait_for_result
 
 
 def __getattr__(name: str) -> str:
@@ -37,6 +38,7 @@ __all__ = (
     "APIStatusError",
     "APITimeoutError",
     "AuthenticatedClient",
+    "AsyncCekura",
     "AuthenticationError",
     "Cekura",
     "CekuraClient",
@@ -50,7 +52,13 @@ __all__ = (
     "ServerError",
     "UnexpectedStatus",
     "ValidationError",
+    "WaitCancelledError",
+    "WaitTimeoutError",
     "apaginate",
+    "apoll",
+    "await_result",
     "paginate",
+    "poll",
     "raise_for_status",
+    "wait_for_result",
 )
