@@ -38,6 +38,7 @@ from scripts.errors import ToolchainError
 CONFIG_FILE = paths.ROOT / "mutation" / "modules.toml"
 EQUIVALENT_FILE = paths.ROOT / "mutation" / "equivalent.toml"
 REPORT_DIR = paths.ROOT / "reports"
+MIRROR_VARIABLE = "CEKURA_SPEC_MIRROR"
 GOAL_PERCENT = 90.0
 # A mutant whose tests run this much longer than the unmutated baseline (an endless loop) is killed.
 TIMEOUT_FACTOR = 3.0
@@ -212,26 +213,42 @@ def _changed_line(old: list[str], new: list[str]) -> tuple[int, str, str]:
     return 0, "", ""
 
 
-def run_tests(root: Path, tests: list[str], timeout: float, cache: Path) -> tuple[bool, float]:
-    """Run `tests` in a fresh pytest process inside `root`; (passed, seconds). A timeout fails."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "CEKURA_MUTANTS_GENERATOR_CACHE": str(cache)}
+def run_tests(
+    root: Path, tests: list[str], timeout: float, cache: Path, output: Path | None = None
+) -> tuple[bool, float]:
+    """Run `tests` in a fresh pytest process inside `root`; (passed, seconds). A timeout fails.
+
+    `output` receives pytest's output (the baseline run keeps it, to report skips)."""
+    env = {
+        **os.environ,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "CEKURA_MUTANTS_GENERATOR_CACHE": str(cache),
+        MIRROR_VARIABLE: mirror_for_workspace(),
+    }
     command = [sys.executable, "-m", "pytest", *PYTEST_ARGS, *tests]
     started = time.monotonic()
-    process = subprocess.Popen(
-        command,
-        cwd=root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        code = process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        return False, time.monotonic() - started
+    with open(output or os.devnull, "wb") as sink:
+        process = subprocess.Popen(
+            command, cwd=root, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return False, time.monotonic() - started
     return code == 0, time.monotonic() - started
+
+
+def mirror_for_workspace() -> str:
+    """The spec mirror the tests read, as an absolute path: a workspace lives elsewhere, so the
+    tests' default (`../shared/cekura-spec` beside the repository) and relative paths would miss."""
+    configured = os.environ.get(MIRROR_VARIABLE, "")
+    if configured.startswith(("http://", "https://")):
+        return configured
+    if configured:
+        return str(Path(configured).resolve())
+    return str(paths.ROOT.parent / "shared" / "cekura-spec")
 
 
 # Not copied into a workspace: history, build outputs the tests rebuild, caches.
@@ -258,12 +275,18 @@ def test_module(
     cache: Path,
 ) -> list[Outcome]:
     """Run `module`'s tests against each of its mutants, one mutant per workspace at a time."""
-    passed, baseline = run_tests(workspaces[0], module.tests, timeout=1800, cache=cache)
+    log = workspaces[0] / ".mutants-baseline.log"
+    passed, baseline = run_tests(workspaces[0], module.tests, timeout=1800, cache=cache, output=log)
+    summary = log.read_text(encoding="utf-8", errors="replace").splitlines()
     if not passed:
         raise ToolchainError(
             f"the tests of {module.name} fail without any mutant: "
-            f"`pytest {' '.join(module.tests)}` must pass first"
+            f"`pytest {' '.join(module.tests)}` must pass first ({summary[-1] if summary else 'no output'})"
         )
+    skips = [line for line in summary if line.startswith("SKIPPED")]
+    if skips:
+        # A skipped test passes whatever the mutant: every mutant it alone would kill would survive.
+        raise ToolchainError(f"the tests of {module.name} skip without any mutant: {skips[0]}")
     timeout = baseline * TIMEOUT_FACTOR + TIMEOUT_MARGIN_SECONDS
     mutants = list(mutants_of(module))
     print(f"{module.name}: {len(mutants)} mutants, tests take {baseline:.1f} s", flush=True)
