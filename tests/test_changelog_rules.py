@@ -236,6 +236,13 @@ def test_read_only_and_write_only_properties_count_in_one_direction() -> None:
             None,
         ),
         (obj({"n": {"enum": ["a"]}}), obj({"n": {}}), "n", "type enum -> any"),
+        # A string that loses its enum loses every value a caller could name.
+        (
+            obj({"n": {"type": "string", "enum": ["a", "b"]}}),
+            obj({"n": {"type": "string"}}),
+            "n",
+            "enum value 'a' removed",
+        ),
         # `1` and `"1"` are different enum values.
         (obj({"n": {"enum": [1]}}), obj({"n": {"enum": ["1"]}}), "n", "enum value 1 removed"),
     ],
