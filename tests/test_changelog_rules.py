@@ -274,6 +274,17 @@ def test_every_spelling_of_null_is_nullable(old: Any, new: Any) -> None:
         assert [(c.kind, c.breaking) for c in changes] == [("schema-became-not-nullable", False)]
 
 
+def test_schemas_that_are_not_objects_are_compared_without_error() -> None:
+    """A parameter without a schema, a property whose schema is `true`, malformed `properties`."""
+    bare = {"name": "q", "in": "query"}
+    same = document(FIXED, "both", operation={"parameters": [bare]})
+    assert diff_documents(same, document(FIXED, "both", operation={"parameters": [bare]})) == []
+    anything = {"type": "object", "properties": {"n": True}}
+    assert diff_documents(document(anything, "response"), document(anything, "response")) == []
+    malformed = {"type": "object", "properties": ["n"]}
+    assert diff_documents(document(obj({"n": STRING}), "response"), document(malformed, "response")) == []
+
+
 def test_a_ref_on_both_sides_stops_the_walk() -> None:
     old = obj({"n": ref("Fixed")})
     assert diff_documents(document(old, "response"), document(obj({"n": ref("Fixed")}), "response")) == []
