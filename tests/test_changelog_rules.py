@@ -281,6 +281,11 @@ def test_schemas_that_are_not_objects_are_compared_without_error() -> None:
     assert diff_documents(same, document(FIXED, "both", operation={"parameters": [bare]})) == []
     anything = {"type": "object", "properties": {"n": True}}
     assert diff_documents(document(anything, "response"), document(anything, "response")) == []
+    gains_a_schema = document(FIXED, "both", operation={"parameters": [{**bare, "schema": {}}]})
+    assert diff_documents(same, gains_a_schema) == []
+    untyped_items = obj({"n": {"type": "array"}})
+    any_items = obj({"n": {"type": "array", "items": {}}})
+    assert diff_documents(document(untyped_items, "response"), document(any_items, "response")) == []
     malformed = {"type": "object", "properties": ["n"]}
     assert diff_documents(document(obj({"n": STRING}), "response"), document(malformed, "response")) == []
 
