@@ -290,6 +290,33 @@ def test_schemas_that_are_not_objects_are_compared_without_error() -> None:
     assert diff_documents(document(obj({"n": STRING}), "response"), document(malformed, "response")) == []
 
 
+def test_a_schema_change_is_judged_by_the_uses_in_both_versions() -> None:
+    """Sent by the old version's operation, read by the new one's: both directions count."""
+    old = document(obj({"n": STRING}), "request")
+    new = document(obj({"n": STRING}, ["n"]), "response")
+    changes = [c for c in diff_documents(old, new) if c.where == "schema Thing"]
+    assert changes == [
+        Change("schema Thing", "n", "schema-property-became-required", "became required", True)
+    ]
+
+
+def test_bodies_and_parameters_without_the_usual_parts() -> None:
+    # A parameter without a name is not a parameter: nothing to compare.
+    nameless = document(FIXED, "both", operation={"parameters": [{"in": "query", "schema": STRING}]})
+    assert diff_documents(nameless, document(FIXED, "both")) == []
+    # A body without content on both sides.
+    empty = document(FIXED, "response", operation={"requestBody": {"required": True}})
+    assert (
+        diff_documents(empty, document(FIXED, "response", operation={"requestBody": {"required": True}}))
+        == []
+    )
+    # A body that gains its first media type: that media type is added, no schema is compared.
+    assert [(c.kind, c.breaking) for c in diff_documents(empty, document(FIXED, "response"))] == [
+        ("request-body-became-optional", False),
+        ("request-body-media-type-added", False),
+    ]
+
+
 def test_a_ref_on_both_sides_stops_the_walk() -> None:
     old = obj({"n": ref("Fixed")})
     assert diff_documents(document(old, "response"), document(obj({"n": ref("Fixed")}), "response")) == []
