@@ -45,15 +45,12 @@ TIMEOUT_FACTOR = 3.0
 TIMEOUT_MARGIN_SECONDS = 20.0
 # Two workers: one per core of the machine the 30-minute budget is for.
 DEFAULT_JOBS = 2
+# Left out: xdist (one process per mutant), and the hypothesis and schemathesis plugins, whose
+# imports cost a second per run (the configured test files do not use them; their own imports stay).
 PYTEST_ARGS = [
-    "-x",
-    "-q",
-    "-p",
-    "no:xdist",
-    "-p",
-    "no:cacheprovider",
-    "-p",
-    "scripts.mutants_generator_cache",
+    *("-x", "-q", "-p", "no:xdist", "-p", "no:cacheprovider"),
+    *("-p", "no:schemathesis", "-p", "no:hypothesispytest"),
+    *("-p", "scripts.mutants_generator_cache"),
 ]
 
 
@@ -440,6 +437,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 module_outcomes = test_module(module, equivalents, workspaces, cache)
                 tallies.append(tally(module.name, module_outcomes, time.monotonic() - started))
                 outcomes += module_outcomes
+                # Written after each module, so an interrupted run keeps what it finished.
+                write_reports(report_data(tallies, outcomes, []))
                 t = tallies[-1]
                 print(
                     f"{module.name}: {t.kill_rate:.1f}% killed ({t.killed}/{t.killed + t.survived}; "
