@@ -412,6 +412,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--list", action="store_true", help="list the mutants without running tests")
     args = parser.parse_args(argv)
+    # Ended by SIGTERM (a CI timeout): exit normally, so the scratch workspaces are removed.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
         config = load_config()
         unknown = sorted(set(args.modules) - config.keys())
