@@ -194,8 +194,8 @@ def _annotation_spans(source: str) -> list[Span]:
 
 def _is_declaration(node: Any, start: tuple[int, int], annotations: list[Span]) -> bool:
     """A mutation of a type annotation, or of the `*` marking keyword-only parameters."""
-    if getattr(node.parent, "type", None) == "param":
-        return True
+    if getattr(node.parent, "type", None) in ("param", "parameters"):
+        return True  # `def f(a, *, b)` made `def f(a, /, b)`: the calls stay valid
     return any(first <= start < last for first, last in annotations)
 
 
