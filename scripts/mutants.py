@@ -270,8 +270,11 @@ def test_module(
     equivalents: dict[tuple[str, str, str, str], str],
     workspaces: list[Path],
     cache: Path,
+    retest: set[tuple[str, str, str, str]] | None = None,
 ) -> list[Outcome]:
-    """Run `module`'s tests against each of its mutants, one mutant per workspace at a time."""
+    """Run `module`'s tests against each of its mutants, one mutant per workspace at a time.
+
+    With `retest`, only those mutants run; the others count as killed, as in the previous run."""
     log = workspaces[0] / ".mutants-baseline.log"
     passed, baseline = run_tests(workspaces[0], module.tests, timeout=1800, cache=cache, output=log)
     summary = log.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -295,6 +298,8 @@ def test_module(
         reason = equivalents.get(mutant.key())
         if reason is not None:
             return Outcome(mutant, "equivalent", reason)
+        if retest is not None and mutant.key() not in retest:
+            return Outcome(mutant, "killed", "in the previous run")
         workspace = free.get()
         target = workspace / module.path
         original = target.read_bytes()
@@ -397,6 +402,19 @@ def report_data(tallies: list[Tally], outcomes: list[Outcome], stale: list[str])
     return {"modules": modules, "survivors": survivors, "stale_equivalents": kept + stale}
 
 
+def previous_survivors(module: ModuleConfig) -> set[tuple[str, str, str, str]]:
+    """The keys of `module`'s survivors in the last report (an error if it has none for it)."""
+    report = REPORT_DIR / "mutants.json"
+    data = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else {"modules": []}
+    if module.name not in {entry["module"] for entry in data["modules"]}:
+        raise ToolchainError(f"--survivors: reports/mutants.json has no run of {module.name}; run it first")
+    return {
+        (entry["file"], entry["operator"], entry["before"], entry["after"])
+        for entry in data["survivors"]
+        if entry["module"] == module.name
+    }
+
+
 def write_reports(data: dict[str, Any]) -> None:
     REPORT_DIR.mkdir(exist_ok=True)
     (REPORT_DIR / "mutants.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
@@ -411,6 +429,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--jobs", type=int, default=DEFAULT_JOBS, help="mutants tested side by side (default: %(default)s)"
     )
     parser.add_argument("--list", action="store_true", help="list the mutants without running tests")
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="re-test only the survivors in reports/mutants.json (after adding tests); the other "
+        "mutants count as killed, as in that report",
+    )
     args = parser.parse_args(argv)
     # Ended by SIGTERM (a CI timeout): exit normally, so the scratch workspaces are removed.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
@@ -436,7 +460,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             cache = Path(scratch) / "generator-cache"
             for module in selected:
                 started = time.monotonic()
-                module_outcomes = test_module(module, equivalents, workspaces, cache)
+                retest = previous_survivors(module) if args.survivors else None
+                module_outcomes = test_module(module, equivalents, workspaces, cache, retest)
                 tallies.append(tally(module.name, module_outcomes, time.monotonic() - started))
                 outcomes += module_outcomes
                 # Written after each module, so an interrupted run keeps what it finished.
