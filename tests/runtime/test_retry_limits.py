@@ -1,6 +1,7 @@
 """Retry limits at their edges, counted at a loopback server: which statuses, methods and errors are
 retried, the exact backoff and its cap, the Retry-After cap, and what a retry sends again."""
 
+import dataclasses
 import importlib
 import random
 import ssl
@@ -242,3 +243,11 @@ def test_retry_after_edges(retries: ModuleType, header: str, seconds: float | No
     now = datetime(2026, 10, 21, 7, 28, 0, tzinfo=UTC)
     assert retries.parse_retry_after({"retry-after": header}, now=now) == seconds
     assert retries.parse_retry_after({}, now=now) is None
+
+
+def test_a_policy_cannot_be_changed_once_shared(retries: ModuleType) -> None:
+    """One policy may serve several clients: changing it in place would change them all."""
+    policy = retries.RetryPolicy()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        policy.max_retry_after = 3600.0
+    assert policy.max_retry_after == 60.0
