@@ -218,6 +218,13 @@ def test_a_tls_failure_is_not_retried_even_when_it_comes_as_a_connect_error(retr
     except httpx.ConnectError:
         pass
     assert policy.delay_after_error(request("GET"), error, 0) is None
+    # The TLS error only as the implicit context, or only as the explicit cause.
+    implicit = httpx.ConnectError("handshake failed")
+    implicit.__context__ = ssl.SSLError("handshake failure")
+    explicit = httpx.ConnectError("handshake failed")
+    explicit.__cause__ = ssl.SSLError("handshake failure")
+    for wrapped in (implicit, explicit):
+        assert policy.delay_after_error(request("GET"), wrapped, 0) is None
     # A chain of causes that loops back on itself is walked once, not forever.
     looping = httpx.ConnectError("refused")
     looping.__context__ = httpx.ReadError("reset")
