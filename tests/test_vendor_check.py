@@ -136,10 +136,14 @@ def test_current_provenance_comes_from_the_lock() -> None:
         current_provenance(Lock(sources={}, patched=lock.patched), sources, "abc")
 
 
-def test_project_commit_outside_a_work_tree_is_unknown(tmp_path: Path) -> None:
+def test_project_commit_is_the_checked_out_commit_or_unknown(tmp_path: Path) -> None:
     assert project_commit(tmp_path) == "unknown"
-    commit = project_commit()
-    assert commit == "unknown" or (len(commit) == 40 and int(commit, 16) >= 0)
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "first"], check=True)
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
+    assert project_commit(tmp_path) == head.stdout.strip()
+    assert len(project_commit(tmp_path)) == 40
 
 
 def test_vendor_rewrites_stamps_and_replaces_a_previous_copy(tmp_path: Path) -> None:
