@@ -156,6 +156,18 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session(python=TOOLCHAIN_PYTHON)
+def mutants(session: nox.Session) -> None:
+    """Mutation testing of the client runtime and the toolchain's guards: reports/mutants.{md,json}.
+
+    `nox -s mutants -- [NAME...] [--jobs N]`: NAME is a module of mutation/modules.toml (default: all);
+    prints the kill rate per module and fails when one is below 90%.
+    """
+    install_group(session, "mutants")
+    ensure_patched(session, locked=True)
+    session.run("python", "-m", "scripts.mutation.mutants", *session.posargs)
+
+
+@nox.session(python=TOOLCHAIN_PYTHON)
 def lint(session: nox.Session) -> None:
     install_group(session, "lint")
     session.run("ruff", "check", ".")

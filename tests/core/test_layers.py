@@ -13,7 +13,7 @@ from scripts.core import paths
 from scripts.patch.patch_spec import PatchLayout
 
 SCRIPTS = paths.ROOT / "scripts"
-# Pipeline order: each stage stands on the ones before it. `mock_server` and `bench` are side
+# Pipeline order: each stage stands on the ones before it. `mock_server`, `bench` and `mutation` are side
 # packages at the top: they may use any stage, no stage uses them, and they do not use each other.
 RANKS = {
     "core": 0,
@@ -24,6 +24,7 @@ RANKS = {
     "distribute": 5,
     "mock_server": 6,
     "bench": 6,
+    "mutation": 6,
 }
 
 

@@ -1,0 +1,1 @@
+"""`nox -s mutants`: mutation testing of the client runtime and the toolchain's guards."""
