@@ -45,9 +45,18 @@ def _required_except(flag: str) -> Any:
     return check
 
 
+def _write_only_absent(validator: Any, flag: Any, instance: Any, schema: Mapping[str, Any]) -> Any:
+    """A value under a `writeOnly: true` schema in a response: DRF never renders a write_only field
+    (a stored request's nested `api_key` must not come back), and schemathesis refuses it."""
+    if flag is True:
+        yield ValidationError("a write-only value is never part of a response")
+
+
 _DIRECTED = {
-    direction: validators.extend(OAS31Validator, {"required": _required_except(flag)})
-    for direction, flag in _EXEMPT.items()
+    REQUEST: validators.extend(OAS31Validator, {"required": _required_except(_EXEMPT[REQUEST])}),
+    RESPONSE: validators.extend(
+        OAS31Validator, {"required": _required_except(_EXEMPT[RESPONSE]), "writeOnly": _write_only_absent}
+    ),
 }
 
 

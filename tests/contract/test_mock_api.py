@@ -310,3 +310,32 @@ def test_a_progress_operation_advances_from_its_first_poll(client: Any) -> None:
     time.sleep(RUN_SECONDS)
     assert progress.sync(client=client, progress_id="job-1").status.value == "completed"
     assert progress.sync(client=client, progress_id="job-2").status.value == "in_progress"
+
+
+def test_a_write_only_value_a_client_sent_never_comes_back(api_mock: tuple[MockApp, RunningMock]) -> None:
+    """`provider.credentials.api_key` is `writeOnly`: a created agent keeps it, and no answer shows it
+    (DRF never renders a write_only field; `schemathesis run` found the mock echoing it)."""
+    import httpx
+
+    agent = {
+        "agent_name": "Support Bot",
+        "provider": {"name": "elevenlabs", "credentials": {"api_key": "elevenlabs_key_xxx"}},
+    }
+    headers = {"X-CEKURA-API-KEY": KEY}
+    with httpx.Client(base_url=api_mock[1].base_url, headers=headers) as http:
+        created = http.post("/test_framework/v2/aiagents/", json=agent)
+        assert created.status_code in (200, 201), created.text
+        shown = [created, http.get(f"/test_framework/v2/aiagents/{created.json()['id']}/")]
+        shown.append(http.get("/test_framework/v2/aiagents/", params={"page_size": 20}))
+    for answer in shown:
+        assert answer.status_code == 200 or answer is shown[0], answer.text
+        assert "elevenlabs_key_xxx" not in answer.text
+        assert not spec.index().errors(_success_schema(answer.request), answer.json())
+
+
+def _success_schema(request: Any) -> Schema:
+    operation, _, _ = spec.index().match(request.method, request.url.path)
+    assert operation is not None
+    schema = operation.success().schema
+    assert schema is not None
+    return schema

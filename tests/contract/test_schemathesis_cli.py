@@ -51,7 +51,9 @@ def test_schemathesis_run_passes_against_the_mock(mock_server: RunningMock) -> N
         run = subprocess.run(
             command, capture_output=True, text=True, cwd=Path(reports), env=environment, check=False
         )
-    summary = run.stdout[run.stdout.rfind("SUMMARY") :] if "SUMMARY" in run.stdout else run.stdout[-3000:]
+    # The failures (each with its curl line to reproduce) and the summary; the rest is progress output.
+    starts = [at for at in (run.stdout.find("FAILURES"), run.stdout.rfind("SUMMARY")) if at >= 0]
+    summary = run.stdout[min(starts) :][:20000] if starts else run.stdout[-3000:]
     assert run.returncode == 0, f"schemathesis run failed:\n{summary}\n{run.stderr[-2000:]}"
 
 
