@@ -91,9 +91,10 @@ def test_an_altered_stamp_exits_1_with_advice(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("package", ["cekura_client", "my-app.cekura", "myapp.class", "1app", "a..b"])
-def test_a_bad_package_name_exits_1(tmp_path: Path, package: str) -> None:
+def test_a_bad_package_name_exits_2(tmp_path: Path, package: str) -> None:
+    """Refused before anything is read or generated: the usage error's exit code, 2."""
     completed = check(tmp_path, package)
-    assert completed.returncode == 1
+    assert completed.returncode == 2
     assert completed.stderr == (
         f"error: --package {package!r} is not a dotted Python import path other than cekura_client\n"
     )
@@ -155,9 +156,10 @@ def test_vendor_rewrites_stamps_and_replaces_a_previous_copy(tmp_path: Path) -> 
     (package / "__pycache__" / "client.cpython-311.pyc").write_bytes(b"\0")
     provenance = Provenance("a" * 64, "2026-08-18", "b" * 64, "0.29.1", "0.1.0", "c" * 40)
     dest = tmp_path / "repo"
-    old = dest / "myapp" / "_vendor" / "cekura"
-    old.mkdir(parents=True)
-    (old / "left_over.py").write_text("")
+    old = vendor(
+        package, dest, PACKAGE, Provenance("d" * 64, "2026-08-07", "e" * 64, "0.29.1", "0.1.0", "f" * 40)
+    )
+    (old / "left_over.py").write_text("")  # a stamped copy is the tool's own: replaced whole
 
     target = vendor(package, dest, PACKAGE, provenance)
     assert target == old
