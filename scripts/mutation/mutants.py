@@ -147,9 +147,9 @@ def load_equivalents(path: Path = EQUIVALENT_FILE) -> dict[tuple[str, str, str, 
 def mutants_of(module: ModuleConfig) -> Iterator[Mutant]:
     """Every mutant of `module` that the operators make, with the line it changes."""
     # Imported here: cosmic-ray (parso, stevedore) is installed in the mutants session only.
-    import cosmic_ray.plugins  # type: ignore[import-untyped]
-    from cosmic_ray.ast import ast_nodes, get_ast  # type: ignore[import-untyped]
-    from cosmic_ray.mutating import mutate_code  # type: ignore[import-untyped]
+    import cosmic_ray.plugins
+    from cosmic_ray.ast import ast_nodes, get_ast
+    from cosmic_ray.mutating import mutate_code
 
     source = (paths.ROOT / module.path).read_text(encoding="utf-8")
     original_lines = source.splitlines()
