@@ -12,13 +12,12 @@ Overrides are copied into the package verbatim and are already in the repository
 
 import argparse
 import json
-import shutil
 import tempfile
 from pathlib import Path
 
 from scripts.core import paths
 from scripts.core.yamlio import load_yaml
-from scripts.generate.generate_client import OVERRIDES_DIR, build_client
+from scripts.generate.generate_client import OVERRIDES_DIR, build_client, swap_in
 
 GOLDEN_DIR = paths.ROOT / "tests" / "generate" / "golden_record"
 FIXTURE = GOLDEN_DIR / "fixture.yaml"
@@ -52,18 +51,15 @@ def read_expected(expected: Path = EXPECTED) -> dict[str, bytes]:
 
 def main(argv: list[str] | None = None) -> int:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
-    with tempfile.TemporaryDirectory() as work:
+    # Staged beside `expected/` (one file system), then swapped in whole by the generate step's own
+    # `swap_in`: an interrupt leaves the previous record, never a half-written one.
+    with tempfile.TemporaryDirectory(dir=GOLDEN_DIR, prefix=".expected-") as work:
         files = render(FIXTURE, Path(work))
         staged = Path(work) / "expected"
         for relative, data in files.items():
             (staged / relative).parent.mkdir(parents=True, exist_ok=True)
             (staged / relative).write_bytes(data)
-        previous = EXPECTED.with_name(".expected.previous")
-        shutil.rmtree(previous, ignore_errors=True)
-        if EXPECTED.exists():
-            EXPECTED.rename(previous)
-        shutil.copytree(staged, EXPECTED)
-        shutil.rmtree(previous, ignore_errors=True)
+        swap_in(staged, EXPECTED)
     print(f"wrote {len(files)} files to {EXPECTED.relative_to(paths.ROOT)}")
     return 0
 
