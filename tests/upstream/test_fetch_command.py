@@ -76,6 +76,8 @@ def test_if_needed_fetches_into_a_fresh_clone_then_does_nothing(
     fetched = [line for line in first.stdout.splitlines() if line.startswith("fetched ")]
     locked = read_lock(clone.lock)
     assert len(fetched) == len(locked.sources)
+    document = locked.sources["openapi.json"]
+    assert f"fetched openapi.json ({document.size:,} bytes, sha256 {document.sha256[:16]}…)" in fetched
     for name, entry in locked.sources.items():
         assert sha256_hex((clone.cache / name).read_bytes()) == entry.sha256
     assert clone.lock.read_bytes() == lock_before

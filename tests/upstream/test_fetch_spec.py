@@ -258,10 +258,12 @@ def test_a_download_fails_at_its_deadline(
         started = time.monotonic()
         with pytest.raises(
             FetchError, match=r"not complete within the 1\.5s deadline.*CEKURA_FETCH_DEADLINE"
-        ):
+        ) as raised:
             download(f"{base_url}/openapi.json", client, DEADLINE)
         elapsed = time.monotonic() - started
     assert 1.4 < elapsed < 3.0, elapsed
+    detail = "no answer" if handler is never_answers else r"[\d,]+ bytes received"
+    assert re.search(rf"deadline \({detail}\); check the network", str(raised.value)), raised.value
     progress = capsys.readouterr().err
     if handler is drips:
         assert re.search(r"fetch: openapi\.json: \d+ bytes of 10,000,000 \(0%\), \ds", progress), progress
