@@ -24,6 +24,7 @@ from scripts.distribute import vendor as vendor_module
 from scripts.distribute.build_dist import build, dist_version
 from scripts.distribute.provenance import Provenance, read_provenance
 from scripts.distribute.vendor import PROVENANCE_FILE, rewrite_references, stale_reasons, vendor
+from scripts.upstream.lock import read_lock
 
 PROVENANCE = Provenance("a" * 64, "2026-08-18", "b" * 64, "0.29.1", "0.1.0", "c" * 40)
 NAME = "myapp._vendor.cekura"
@@ -261,3 +262,22 @@ def test_only_a_stamped_copy_is_replaced(tmp_path: Path, generated_project: Path
     with pytest.raises(ToolchainError, match="was not written by `nox -s vendor`"):
         vendor(generated_project / "cekura_client", tmp_path, NAME, PROVENANCE)
     assert (copy / PROVENANCE_FILE).read_text("utf-8") == "hand-written\n"
+
+
+@pytest.mark.client_build  # generates the client itself
+def test_vendor_command_writes_a_stamped_copy_that_check_calls_up_to_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`nox -s vendor -- DEST --package NAME`, then `--check`: exit codes and what each prints."""
+    repository = tmp_path / "repo"
+    assert vendor_module.main([str(repository), "--package", NAME]) == 0
+    copy = repository / "myapp" / "_vendor" / "cekura"
+    stamp = read_provenance(copy / PROVENANCE_FILE)
+    assert capsys.readouterr().out == (
+        f"vendored cekura_client as {NAME} into {copy} "
+        f"(spec {stamp.spec_sha256[:12]}…, accepted {stamp.spec_date})\n"
+    )
+    assert stamp.spec_sha256 == read_lock(paths.LOCK_FILE).sources["openapi.json"].sha256
+    assert not [f for f in copy.rglob("*.py") if "cekura_client" in f.read_text("utf-8")]
+    assert vendor_module.main([str(repository), "--package", NAME, "--check"]) == 0
+    assert capsys.readouterr().out == "vendor: up to date with spec/lock.json\n"

@@ -107,3 +107,50 @@ def test_your_client_does_not_take_the_key_to_another_origin(
     assert api.requests[0].headers[KEY_HEADER] == API_KEY
     assert KEY_HEADER not in elsewhere.requests[0].headers
     assert any("not sending X-CEKURA-API-KEY" in message for message in caplog.messages)
+
+
+def test_a_client_set_after_calls_takes_over_from_the_pool(cekura: ModuleType, client_for: Any) -> None:
+    """`set_httpx_client` / `set_async_httpx_client` on a client that has sent already: the next calls
+    go through the client just set, and setting one leaves the other in place."""
+    sync_transport = CountingTransport()
+    async_hooked: list[str] = []
+
+    async def hook(request: httpx.Request) -> None:
+        async_hooked.append(request.url.path)
+
+    async def calls(client: Any) -> None:
+        listing = operation("list")
+        listing.sync_detailed(client=client)  # through the client's own pool
+        client.set_httpx_client(httpx.Client(transport=sync_transport))
+        listing.sync_detailed(client=client)
+        await listing.asyncio_detailed(client=client)  # through the client's own async pool
+        async with httpx.AsyncClient(event_hooks={"request": [hook]}) as own:
+            client.set_async_httpx_client(own)
+            await listing.asyncio_detailed(client=client)
+            listing.sync_detailed(client=client)
+
+    with serve(replies(Reply(200, EMPTY_PAGE))) as server:
+        asyncio.run(calls(client_for(server.url)))
+    assert (sync_transport.sent, len(async_hooked)) == (2, 1)
+    assert [seen.headers[KEY_HEADER] for seen in server.requests] == [API_KEY] * 5
+
+
+def test_a_client_closes_its_pools_whether_or_not_it_sent_and_leaves_yours_open(
+    cekura: ModuleType, client_for: Any
+) -> None:
+    async def open_and_close(client: Any, send: bool) -> None:
+        async with client:
+            if send:
+                await operation("list").asyncio_detailed(client=client)
+
+    with serve(replies(Reply(200, EMPTY_PAGE))) as server:
+        for send in (False, True):
+            with client_for(server.url) as client:
+                if send:
+                    operation("list").sync_detailed(client=client)
+            asyncio.run(open_and_close(client_for(server.url), send))
+        with httpx.Client() as own:
+            with client_for(server.url, http_client=own) as client:
+                operation("list").sync_detailed(client=client)
+            assert not own.is_closed
+    assert len(server.requests) == 3
