@@ -155,3 +155,100 @@ def test_a_reference_added_to_a_schema_an_earlier_action_created_is_not_stale(tm
         )
     ]
     assert len(apply_overlays(document, files)) == 2
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            {"overlay": "1.0.0", "info": {"version": "1"}, "actions": [{"target": "$", "remove": True}]},
+            r"^overlay bad\.yaml: `info` needs a `title` and a `version`$",
+        ),
+        (
+            overlay({"target": "$.info", "update": {}}, {"update": {"x": 1}}),
+            r"^overlay bad\.yaml, action 2: needs a string `target`$",
+        ),
+        (
+            overlay({"target": "$.info", "remove": True}, {"target": "$.paths", "remove": 1}),
+            r"^overlay bad\.yaml, action 2: `remove` must be true or false$",
+        ),
+    ],
+)
+def test_a_malformed_overlay_is_refused_naming_the_action(raw: dict[str, Any], message: str) -> None:
+    with pytest.raises(PatchError, match=message):
+        parse_overlay(raw, "bad.yaml")
+
+
+def test_the_first_line_of_a_description_labels_the_action() -> None:
+    parsed = parse_overlay(
+        overlay({"target": "$.info", "description": "  Why.\nMore detail.\n", "update": {"x": 1}}), "o.yaml"
+    )
+    assert apply_overlay({"info": {}}, parsed) == ["o.yaml #1 (Why.): updated 1 node(s)"]
+
+
+def test_removing_the_document_root_is_refused() -> None:
+    root = parse_overlay(overlay({"target": "$", "remove": True}), "r.yaml")
+    with pytest.raises(PatchError, match=r"^overlay r\.yaml, action 1: cannot remove the document root$"):
+        apply_overlay({"info": {}}, root)
+
+
+def test_removing_several_items_of_one_list_and_of_nested_lists_removes_exactly_those() -> None:
+    document: dict[str, Any] = {
+        "tags": [{"name": "a"}, {"name": "drop"}, {"name": "b"}, {"name": "drop"}, {"name": "c"}],
+        "paths": {"/x": {"get": {"parameters": [{"name": "p", "x-drop": True}, {"name": "q"}]}}},
+    }
+    parsed = parse_overlay(
+        overlay(
+            {"target": "$.tags[?@.name == 'drop']", "remove": True},
+            {"target": "$.paths.*.*.parameters[?@['x-drop']]", "remove": True},
+        ),
+        "r.yaml",
+    )
+    assert apply_overlay(document, parsed) == ["r.yaml #1: removed 2 node(s)", "r.yaml #2: removed 1 node(s)"]
+    assert document == {
+        "tags": [{"name": "a"}, {"name": "b"}, {"name": "c"}],
+        "paths": {"/x": {"get": {"parameters": [{"name": "q"}]}}},
+    }
+
+
+def test_apply_overlays_reports_each_action_with_its_label_and_verb(tmp_path: Path) -> None:
+    document: dict[str, Any] = {"info": {"title": "t"}, "tags": [{"name": "old"}]}
+    files = [
+        write_overlay(
+            tmp_path,
+            "10-a.yaml",
+            {"target": "$.info", "description": "Describe.", "update": {"description": "d"}},
+            {"target": "$.tags[0]", "remove": True},
+        )
+    ]
+    assert apply_overlays(document, files) == [
+        "10-a.yaml #1 (Describe.): updated 1 node(s)",
+        "10-a.yaml #2: removed 1 node(s)",
+    ]
+    assert document == {"info": {"title": "t", "description": "d"}, "tags": []}
+
+
+def test_every_dangling_reference_of_an_update_is_named_in_order_once(tmp_path: Path) -> None:
+    document: dict[str, Any] = {"components": {"schemas": {"A": {}, "a/b": {}, "c~d": {}}}}
+    update = {
+        "allOf": [
+            {"$ref": "#/components/schemas/Missing1"},
+            {
+                "properties": {
+                    "x": {"$ref": "#/components/schemas/a~1b"},
+                    "y": {"$ref": "#/components/schemas/c~0d"},
+                }
+            },
+            {"items": [{"$ref": "#/components/schemas/Missing2"}, {"$ref": "#/components/schemas/Missing1"}]},
+            {"$ref": "https://example.com/schema.json"},
+        ],
+        "x-next": {"$ref": "#/components/schemas/Missing3"},
+    }
+    files = [write_overlay(tmp_path, "10-refs.yaml", {"target": "$.components.schemas.A", "update": update})]
+    with pytest.raises(StaleOverlayError) as raised:
+        apply_overlays(document, files)
+    reasons = [action.reason for action in raised.value.actions]
+    assert reasons == [
+        f"refers to #/components/schemas/{name}, which the document does not define"
+        for name in ("Missing1", "Missing2", "Missing3")
+    ]
