@@ -3,6 +3,10 @@
 import asyncio
 import importlib
 import logging
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
@@ -154,3 +158,59 @@ def test_a_client_closes_its_pools_whether_or_not_it_sent_and_leaves_yours_open(
                 operation("list").sync_detailed(client=client)
             assert not own.is_closed
     assert len(server.requests) == 3
+
+
+@contextmanager
+def slow_body(released: list[bool]) -> Iterator[tuple[str, threading.Event]]:
+    """A server that sends the first half of a body, then the rest once the client has read it;
+    `released` records whether the client did within 5 s. Yields its base URL and the release."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    release = threading.Event()
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nfirst")
+            released.append(release.wait(5))
+            connection.sendall(b"-last")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", release
+    finally:
+        release.set()
+        thread.join()
+        listener.close()
+
+
+def test_a_response_streams_through_your_client_as_it_arrives(client_for: Any) -> None:
+    """`get_httpx_client().stream(...)` through your httpx client: a download is not read whole
+    before its first bytes reach you."""
+    released: list[bool] = []
+    with slow_body(released) as (url, release), httpx.Client() as own:
+        client = client_for(url, http_client=own)
+        with client.get_httpx_client().stream("GET", f"{url}/report.pdf") as response:
+            chunks = response.iter_raw()
+            first = next(chunks)
+            release.set()
+            body = first + b"".join(chunks)
+    assert (body, released) == (b"first-last", [True])
+
+
+def test_a_response_streams_through_your_async_client_as_it_arrives(client_for: Any) -> None:
+    released: list[bool] = []
+
+    async def download(url: str, release: threading.Event) -> bytes:
+        async with httpx.AsyncClient() as own:
+            client = client_for(url, http_client=own)
+            async with client.get_async_httpx_client().stream("GET", f"{url}/report.pdf") as response:
+                chunks = response.aiter_raw()
+                first = await anext(chunks)
+                release.set()
+                return first + b"".join([chunk async for chunk in chunks])
+
+    with slow_body(released) as (url, release):
+        body = asyncio.run(download(url, release))
+    assert (body, released) == (b"first-last", [True])
