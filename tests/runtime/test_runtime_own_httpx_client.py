@@ -207,7 +207,7 @@ def test_a_response_streams_through_your_async_client_as_it_arrives(client_for: 
             client = client_for(url, http_client=own)
             async with client.get_async_httpx_client().stream("GET", f"{url}/report.pdf") as response:
                 chunks = response.aiter_raw()
-                first = await anext(chunks)
+                first: bytes = await anext(chunks)
                 release.set()
                 return first + b"".join([chunk async for chunk in chunks])
 
