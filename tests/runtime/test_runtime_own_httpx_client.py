@@ -214,3 +214,22 @@ def test_a_response_streams_through_your_async_client_as_it_arrives(client_for: 
     with slow_body(released) as (url, release):
         body = asyncio.run(download(url, release))
     assert (body, released) == (b"first-last", [True])
+
+
+def test_your_async_client_does_not_take_the_key_to_another_origin(
+    client_for: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, "cekura_client")
+
+    async def call(url: str) -> Any:
+        async with httpx.AsyncClient(follow_redirects=True) as own:
+            return await operation("list").asyncio_detailed(client=client_for(url, http_client=own))
+
+    with serve(replies(Reply(200, EMPTY_PAGE))) as elsewhere:
+        moved = Reply(302, headers={"Location": f"{elsewhere.url}/landing/"})
+        with serve(replies(moved)) as api:
+            response = asyncio.run(call(api.url))
+    assert response.status_code == 200
+    assert api.requests[0].headers[KEY_HEADER] == API_KEY
+    assert KEY_HEADER not in elsewhere.requests[0].headers
+    assert any("not sending X-CEKURA-API-KEY" in message for message in caplog.messages)
