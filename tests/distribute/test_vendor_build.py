@@ -238,6 +238,27 @@ def test_a_file_as_destination_is_one_line_and_every_problem_is_named_at_once(
     assert_refused(run_vendor(project, dest, "--package", "os"), "is a file", "module 'os'")
 
 
+def test_a_file_where_the_package_needs_a_directory_is_refused(project: Path, tmp_path: Path) -> None:
+    repository = tmp_path / "repo"
+    (repository / "myapp").parent.mkdir(parents=True)
+    (repository / "myapp").write_text("", encoding="utf-8")
+    refused = run_vendor(project, repository, "--package", "myapp._vendor.cekura")
+    assert_refused(refused, f"{repository / 'myapp'} is a file where the package needs a directory")
+
+
+def test_a_package_that_would_replace_this_project_is_refused(project: Path) -> None:
+    refused = run_vendor(project, project.parent, "--package", project.name)
+    assert_refused(refused, f"{project} holds this project")
+    assert (project / "scripts").is_dir()
+
+
+def test_the_package_name_is_required(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        vendor_module.main([str(tmp_path)])
+    assert exit_info.value.code == 2
+    assert "the following arguments are required: --package" in capsys.readouterr().err
+
+
 def test_problems_are_found_before_anything_is_generated(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
