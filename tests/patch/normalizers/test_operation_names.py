@@ -165,3 +165,65 @@ def test_real_document_names_are_unique_suffix_free_identifiers(mirror: Path) ->
     python_names = [snake_case(i) for i in ids]
     assert python_names == ids
     assert all(n.isidentifier() and not keyword.iskeyword(n) for n in python_names)
+
+
+def test_a_path_without_words_after_its_app_and_version_is_named_by_the_app() -> None:
+    document = {"paths": {"/schedules/v2/{id}/": {"get": op("schedules-retrieve", OBJECT)}}}
+    normalize(document)
+    assert names(document) == {("get", "/schedules/v2/{id}/"): "schedules_retrieve_v2"}
+
+
+@pytest.mark.parametrize(
+    ("content", "verb"),
+    [
+        ({"text/plain": {}, "application/json": {"schema": ARRAY}}, "list"),
+        ({"text/csv": {"schema": "not a schema"}, "application/json": {"schema": ARRAY}}, "list"),
+        (
+            {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {k: {} for k in ("next", "previous", "results")},
+                    }
+                }
+            },
+            "list",
+        ),
+        (
+            {"application/json": {"schema": {"type": "object", "properties": {"next": {}, "results": {}}}}},
+            "retrieve",
+        ),
+    ],
+)
+def test_get_is_list_when_any_json_body_is_an_array_or_a_page(content: dict[str, Any], verb: str) -> None:
+    operation = {"operationId": "x", "responses": {"200": {"description": "ok", "content": content}}}
+    document = {"paths": {"/test_framework/v1/widgets/": {"get": operation}}}
+    normalize(document)
+    assert names(document) == {("get", "/test_framework/v1/widgets/"): f"widgets_{verb}"}
+
+
+def test_a_name_whose_parameter_model_hits_a_component_fails() -> None:
+    """`<OperationId><Param>` is the name the generator gives an inline enum parameter."""
+    document = tiny_document()
+    parameter = {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["a"]}}
+    document["paths"]["/test_framework/v1/scenarios/"]["get"]["parameters"] = [parameter]
+    document["components"]["schemas"]["ScenariosListStatus"] = OBJECT
+    with pytest.raises(PatchError, match=r"scenarios_list ~ ScenariosListStatus"):
+        normalize(document)
+    del document["components"]["schemas"]["ScenariosListStatus"]
+    normalize(document)
+
+
+def test_report_when_every_name_is_upstream_s_already() -> None:
+    document = {
+        "paths": {
+            "/test_framework/v1/runs/": {"post": op("runs_create")},
+            "/test_framework/v1/runs/{id}/": {"get": op("runs-retrieve", OBJECT)},
+        }
+    }
+    assert normalize(document) == ["2 operationIds set; no Python function name changed"]
+
+
+def test_report_gives_three_examples_of_each_kind() -> None:
+    report = normalize(tiny_document())
+    assert [line.split("e.g. ", 1)[1].count(" -> ") for line in report] == [3, 2]
