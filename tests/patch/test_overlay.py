@@ -233,16 +233,17 @@ def test_every_dangling_reference_of_an_update_is_named_in_order_once(tmp_path: 
     update = {
         "allOf": [
             {"$ref": "#/components/schemas/Missing1"},
+            {"items": [{"$ref": "#/components/schemas/Missing2"}, {"$ref": "#/components/schemas/Missing1"}]},
             {
                 "properties": {
                     "x": {"$ref": "#/components/schemas/a~1b"},
                     "y": {"$ref": "#/components/schemas/c~0d"},
                 }
             },
-            {"items": [{"$ref": "#/components/schemas/Missing2"}, {"$ref": "#/components/schemas/Missing1"}]},
             {"$ref": "https://example.com/schema.json"},
         ],
         "x-next": {"$ref": "#/components/schemas/Missing3"},
+        "x-last": {"$ref": "#/components/schemas/Missing4"},
     }
     files = [write_overlay(tmp_path, "10-refs.yaml", {"target": "$.components.schemas.A", "update": update})]
     with pytest.raises(StaleOverlayError) as raised:
@@ -250,5 +251,5 @@ def test_every_dangling_reference_of_an_update_is_named_in_order_once(tmp_path: 
     reasons = [action.reason for action in raised.value.actions]
     assert reasons == [
         f"refers to #/components/schemas/{name}, which the document does not define"
-        for name in ("Missing1", "Missing2", "Missing3")
+        for name in ("Missing1", "Missing2", "Missing3", "Missing4")
     ]
