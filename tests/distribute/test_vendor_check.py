@@ -13,6 +13,7 @@ from scripts.core import paths
 from scripts.core.errors import ToolchainError
 from scripts.distribute.provenance import Provenance, current_provenance, project_commit, read_provenance
 from scripts.distribute.vendor import check_package_name, rewrite_references, vendor
+from scripts.distribute.vendor import main as vendor_main
 from scripts.upstream.lock import Lock, read_lock
 from scripts.upstream.sources import load_sources
 
@@ -176,3 +177,15 @@ def test_rewrite_references_touches_whole_tokens_only() -> None:
         rewrite_references(source, "v.c")
         == "import v.c\nfrom v.c.api import x\nmy_cekura_client = 'cekura_clients'\n"
     )
+
+
+def test_help_describes_the_command_in_its_first_paragraph(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        vendor_main(["--help"])
+    assert exit_info.value.code == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert (
+        "`nox -s vendor -- DEST --package NAME`: copy the generated client into another repository."
+        in help_text
+    )
+    assert "--check" in help_text and "Vendoring never deletes" not in help_text
