@@ -227,3 +227,13 @@ def test_report_when_every_name_is_upstream_s_already() -> None:
 def test_report_gives_three_examples_of_each_kind() -> None:
     report = normalize(tiny_document())
     assert [line.split("e.g. ", 1)[1].count(" -> ") for line in report] == [3, 2]
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [("/user/api/v2/widgets/", "widgets_create_v2"), ("/user/api/tokens/", "tokens_create")],
+)
+def test_an_api_segment_after_the_app_is_dropped_and_only_it(path: str, name: str) -> None:
+    document = {"paths": {path: {"post": op("x")}}}
+    normalize(document)
+    assert names(document) == {("post", path): name}
