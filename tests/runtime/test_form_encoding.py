@@ -540,3 +540,34 @@ def test_a_property_name_holding_a_control_character_is_refused_in_forms(name: s
 def test_a_file_name_httpx_would_rewrite_is_refused(file_name: str) -> None:
     with pytest.raises(ValueError, match=r"^files\[0\]: the file name .* rename the file$"):
         encode_multipart({"files": [(file_name, b"x", None)]})
+
+
+@pytest.mark.parametrize("file_name", ["uploads/..", "uploads\\.", "C:\\uploads\\..", "uploads/"])
+def test_a_file_name_whose_base_name_is_empty_or_a_dot_is_refused(file_name: str) -> None:
+    with pytest.raises(ValueError, match=r"^file: a file needs a file name"):
+        encode_multipart({"file": (file_name, b"x", None)})
+
+
+@pytest.mark.parametrize("file_name", ["a\x1ab.txt", "a\x1cb.txt"])
+def test_every_control_character_httpx_rewrites_in_a_file_name_is_refused(file_name: str) -> None:
+    with pytest.raises(ValueError, match=r"^file: the file name .* rename the file$"):
+        encode_multipart({"file": (file_name, b"x", None)})
+
+
+def test_a_file_name_with_a_space_reaches_django_as_written(client: httpx.Client) -> None:
+    """A space is not a control character: httpx writes it as it is and Django reads it back."""
+    body = {"title": "t", "file": ("my report.txt", b"x", None)}
+    data = read(client, PATHS["files"], MULTIPART, files=encode_multipart(body))
+    assert data["file"]["file_name"] == "my report.txt"
+
+
+def test_a_json_valued_field_refuses_nan_and_infinity() -> None:
+    for value in (float("nan"), float("inf")):
+        with pytest.raises(ValueError, match=r"^metadata: not JSON-serialisable for a JSON-valued field: "):
+            encode_form({"metadata": {"score": value}}, json_fields=JSON_FIELDS)
+
+
+def test_a_refusal_below_a_name_with_a_backslash_names_it_as_written() -> None:
+    with pytest.raises(ValueError) as raised:
+        encode_form({"a\\b": {"x.y": 1}})
+    assert str(raised.value).startswith("a\\b: a form cannot carry the property name 'x.y'")
