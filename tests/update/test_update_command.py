@@ -82,7 +82,9 @@ def test_exit_codes_and_output_of_compatible_no_change_breaking_and_failed_updat
     assert update(layout, older) == 20  # the gadgets operation is gone: breaking
     out, _ = capsys.readouterr()
     assert out.endswith("update: appended the entry to CHANGELOG.md (exit 20)\n")
-    assert "**breaking**" in layout.changelog.read_text("utf-8")
+    changelog = layout.changelog.read_text("utf-8")
+    assert "**breaking**" in changelog
+    assert changelog.startswith("# Spec changelog\n") and title in changelog  # appended, not replaced
 
 
 def test_an_old_document_the_current_overlays_do_not_fit_is_compared_unpatched_and_noted(
@@ -279,3 +281,13 @@ def test_main_passes_the_chosen_check_and_the_mirror_on(monkeypatch: pytest.Monk
     assert isinstance(first, functools.partial) and first.func is default_check
     assert first.keywords == {"jobs": "auto"} and second.keywords == {"jobs": "3"}
     assert list(third) == ["true"]
+
+
+def test_without_from_every_source_comes_from_the_mirror_and_may_differ_from_the_lock(tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / "openapi.json").write_bytes(dump_json(document(2)))
+    source = Source("document", URL, "openapi.json")
+    lock = Lock({"openapi.json": LockedFile(URL, sha256_hex(dump_json(document(1))), 1, "2026-08-01")})
+    fetched = fetch_new([source], lock, origin=None, mirror=str(mirror), policy=RetryPolicy())
+    assert [(item.source, item.data) for item in fetched] == [(source, dump_json(document(2)))]
