@@ -252,6 +252,19 @@ def test_failing_tests_put_everything_back(tmp_path: Path, versions: dict[str, P
     assert snapshot(layout) == before
 
 
+def test_the_checks_are_given_the_client_the_update_built(tmp_path: Path, versions: dict[str, Path]) -> None:
+    # Run in the staging area: the tree named must be what the tests there would build themselves.
+    reuse_or_fail = (
+        "import os, pathlib, sys; sys.path.insert(0, 'tests'); "
+        "from prebuilt_client import PREBUILT_ENV, reusable; "
+        "tree = pathlib.Path(os.environ[PREBUILT_ENV]); "
+        "sys.exit(0 if tree == pathlib.Path.cwd() / 'generated' and reusable(tree) else 4)"
+    )
+    layout = make_layout(tmp_path, versions["2026-08-07"].read_bytes())
+    result = run(layout, origin=str(versions["current"]), check=(sys.executable, "-c", reuse_or_fail))
+    assert result.outcome == Outcome.BREAKING
+
+
 # Atomic update: a small project of its own (tests/update/update_driver.py), interrupted at each phase.
 
 INSTALLED = ("spec/lock.json", "spec/CHANGELOG.md", "spec/upstream", "spec/build", "generated")
