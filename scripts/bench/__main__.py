@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from scripts.bench import calls, imports, machine, parsing, regeneration
+from scripts.bench import calls, imports, machine, parsing, regeneration, update_time
 from scripts.bench.report import Goal, Section, markdown, write_reports
 from scripts.bench.sample_page import build_page
 from scripts.core import paths
@@ -35,6 +35,10 @@ def run(args: argparse.Namespace) -> tuple[dict[str, object], list[Section], lis
         call_sections, call_goals = calls.measure(pages, workdir, args.rounds)
         print("bench: parsing...", flush=True)
         parse_sections, _ = parsing.measure(pages[max(PAGE_SIZES)], max(PAGE_SIZES), args.rounds)
+        print("bench: update of a one-operation change (one run, about a minute)...", flush=True)
+        update_sections, update_goals = update_time.measure(workdir)
+        sections += update_sections
+        goals += update_goals
     sections += import_sections + call_sections + parse_sections
     goals += import_goals + call_goals
     return description, sections, goals
