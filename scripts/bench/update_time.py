@@ -89,7 +89,7 @@ def run_update(project: Path, document: Path) -> tuple[float, int, str]:
 
 
 def measure(workdir: Path) -> tuple[list[Section], list[Goal]]:
-    """One timed update of a one-operation change (an update takes minutes: one round)."""
+    """One timed update of a one-operation change (one round: an update takes about a minute)."""
     project = copy_project(workdir / "update-project")
     document = workdir / "openapi-one-operation-changed.json"
     where = one_operation_document(project, document)
@@ -109,8 +109,8 @@ def measure(workdir: Path) -> tuple[list[Section], list[Goal]]:
                 "checks": checks[-1] if checks else "-",
             }
         ],
-        note="One run (an update takes minutes), in a temporary copy of the project, with the default "
-        "checks (`-n auto`); nox's own start-up and `fetch --if-needed` are not included.",
+        note="One run (an update takes about a minute), in a temporary copy of the project, with the "
+        "default checks (`-n auto`); nox's own start-up and `fetch --if-needed` are not included.",
         samples={"update": [seconds]},
     )
     return [section], [Goal("`nox -s update` on a one-operation change", seconds, GOAL_SECONDS, " s")]
