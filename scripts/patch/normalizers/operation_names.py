@@ -196,6 +196,16 @@ def break_ties(named: list[Named], document: dict[str, Any]) -> list[Named]:
     return [replace(entry, name=renamed.get((entry.path, entry.method), entry.name)) for entry in named]
 
 
+def assigned_names(document: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """Every operation's name by the whole rule (step 5 included), by (path, method): for the
+    steps that must name operations as this normalizer will, before or without it."""
+    named = [
+        Named(operation_name(path, method, operation, document), path, method, operation)
+        for path, method, operation in iter_operations(document)
+    ]
+    return {(entry.path, entry.method): entry.name for entry in break_ties(named, document)}
+
+
 def find_collisions(named: list[Named]) -> dict[str, list[str]]:
     """Names given to more than one operation, each with its `METHOD /path` list."""
     owners: dict[str, list[str]] = defaultdict(list)
