@@ -93,15 +93,15 @@ def _parameters(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _run(document: Path, output: Path, config: Path) -> GeneratorRun:
+    # The generator's `generate` command with the project's template data (`generator_entry.py`).
     command = [
-        sys.executable, "-m", "openapi_python_client", "generate",
-        "--path", str(document), "--config", str(config),
-        "--custom-template-path", str(TEMPLATES_DIR),
-        "--meta", "pdm", "--output-path", str(output),
+        sys.executable, "-m", "scripts.generate.generator_entry",
+        str(document), str(config), str(TEMPLATES_DIR), str(output),
     ]  # fmt: skip
     # The post hooks run ruff: the one installed beside this interpreter, leaving no cache behind.
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
-    env = {**os.environ, "PATH": path, "RUFF_NO_CACHE": "true"}
+    python_path = os.pathsep.join(filter(None, [str(paths.ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PATH": path, "PYTHONPATH": python_path, "RUFF_NO_CACHE": "true"}
     completed = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     log = completed.stdout + completed.stderr
     if completed.returncode != 0 or not (output / "cekura_client").is_dir():

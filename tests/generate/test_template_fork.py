@@ -16,7 +16,13 @@ def test_every_forked_template_matches_the_installed_generator() -> None:
 def test_the_record_covers_every_fork_and_only_forks() -> None:
     recorded = set(template_fork.read_manifest())
     assert recorded == set(template_fork.forked_names())
-    assert "models_by_name.jinja" not in recorded  # a template of our own is not a fork
+
+
+def test_a_template_of_our_own_is_not_a_fork(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(template_fork.TEMPLATES_DIR, templates)
+    (templates / "own_macros.jinja").write_text("{% macro own() %}{% endmacro %}\n", "utf-8")
+    assert template_fork.forked_names(templates) == template_fork.forked_names()
 
 
 @pytest.fixture

@@ -1,0 +1,156 @@
+"""What the endpoint templates print, decided in Python from the generator's parsed objects.
+
+openapi-python-client keeps its decisions in `parser/` and hands its templates parsed objects to
+format. The project's own decisions about an endpoint (which models and media types a body has,
+which of its schema paths the form encoders send as JSON text, whether `_get_kwargs` needs
+`request_url`) are made here, where they can be read and tested, rather than in Jinja macros that
+walk the parser's internals. `scripts/generate/generator_entry.py` registers `template_globals`
+in the generator's Jinja environment; `templates/endpoint_module.py.jinja` and
+`endpoint_macros.py.jinja` only print what these functions return.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from openapi_python_client.parser import GeneratorData
+from openapi_python_client.parser.bodies import Body
+from openapi_python_client.parser.openapi import Endpoint
+from openapi_python_client.parser.properties import EnumProperty, LiteralEnumProperty, ModelProperty
+from openapi_python_client.parser.properties.const import ConstProperty
+from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.parser.properties.protocol import PropertyProtocol
+from openapi_python_client.parser.properties.union import UnionProperty
+from openapi_python_client.strings import in_double_quote_literal
+
+# A union of several of these is still one typed field for DRF: the generator splits one enum
+# with "" and null into an enum, a literal and a const.
+CHOICES = (EnumProperty, LiteralEnumProperty, ConstProperty)
+
+
+def type_string(prop: PropertyProtocol) -> str:
+    """The property's Python type without `| Unset`, as the templates print it."""
+    return prop.get_type_string(no_optional=True).as_unembedded_code()
+
+
+@dataclass(frozen=True)
+class BodyFormat:
+    """One `request_body.body_formats(...)` call: a body model and the media types that send it."""
+
+    model: str
+    media_types: tuple[str, ...]
+    many: bool
+    json_fields: tuple[str, ...]
+
+    @property
+    def expression(self) -> str:
+        """The call as Python source, each string escaped for a double-quoted literal."""
+        arguments = [self.model, *(f'"{in_double_quote_literal(media)}"' for media in self.media_types)]
+        if self.many:
+            arguments.append("many=True")
+        if self.json_fields:
+            fields = ", ".join(f'"{field}"' for field in self.json_fields)
+            arguments.append(f"json_fields=({fields}{',' if len(self.json_fields) == 1 else ''})")
+        return f"body_formats({', '.join(arguments)})"
+
+
+class TemplateData:
+    """The per-endpoint data of one generator run; `models` is the run's parsed models by class name."""
+
+    def __init__(self, models: Iterable[ModelProperty]) -> None:
+        # The first model of each name, as the generator resolves a name. A body's or a field's
+        # ModelProperty is a copy made before the models got their properties: look them up here.
+        self.models: dict[str, ModelProperty] = {}
+        for model in models:
+            self.models.setdefault(model.class_info.name, model)
+
+    def body_formats(self, endpoint: Endpoint) -> list[BodyFormat]:
+        """One format per run of declared media types that share a body model, in declaration order."""
+        runs: list[tuple[Body, ModelProperty, bool, list[str]]] = []
+        for body in endpoint.bodies:
+            many = isinstance(body.prop, ListProperty)
+            model = body.prop.inner_property if isinstance(body.prop, ListProperty) else body.prop
+            if not isinstance(model, ModelProperty):
+                raise ValueError(
+                    f"{endpoint.name}: the {body.content_type.get_untrusted_value()} body is not an object "
+                    "(or a list of objects); request_body encodes only models: declare an object schema"
+                )
+            if runs and runs[-1][1].class_info.name == model.class_info.name and runs[-1][2] == many:
+                runs[-1][3].append(body.content_type.get_untrusted_value())
+            else:
+                runs.append((body, model, many, [body.content_type.get_untrusted_value()]))
+        return [
+            BodyFormat(
+                model=model.class_info.name,
+                media_types=tuple(media_types),
+                many=many,
+                json_fields=tuple(sorted(set(self.untyped_paths(body.prop)) - {""}, key=_case_blind)),
+            )
+            for body, model, many, media_types in runs
+        ]
+
+    def untyped_paths(self, prop: PropertyProtocol, path: str = "", seen: tuple[str, ...] = ()) -> list[str]:
+        """The schema paths below `prop` that the form encoders send as JSON text.
+
+        A path has no type, or a union of several types (DRF has no union field: such a field reads
+        JSON). The syntax is form_encoding's: `a.b`, `a[]`, `a.*` (the values of a free-form
+        object), each name escaped for a double-quoted literal. Models already on the path are not
+        entered again.
+        """
+        if isinstance(prop, ListProperty):
+            return self.untyped_paths(prop.inner_property, f"{path}[]", seen)
+        if isinstance(prop, UnionProperty):
+            typed = [inner for inner in prop.inner_properties if type_string(inner) != "None"]
+            choices = [inner for inner in typed if isinstance(inner, CHOICES)]
+            if len(typed) > 1 and len(choices) < len(typed):
+                return [path]
+            return [
+                found for inner in prop.inner_properties for found in self.untyped_paths(inner, path, seen)
+            ]
+        if isinstance(prop, ModelProperty):
+            return self._model_paths(prop.class_info.name, path, seen)
+        return [path] if type_string(prop) == "Any" else []
+
+    def _model_paths(self, name: str, path: str, seen: tuple[str, ...]) -> list[str]:
+        if name in seen:
+            return []
+        model = self.models[name]
+        fields = [*(model.required_properties or []), *(model.optional_properties or [])]
+        found = []
+        extra = model.additional_properties
+        if not fields and extra is not None and type_string(extra) == "Any":
+            found.append(f"{path}.*")
+        for field in fields:
+            key = in_double_quote_literal(field.name)
+            found += self.untyped_paths(field, f"{path}.{key}" if path else key, (*seen, name))
+        return found
+
+    @staticmethod
+    def body_type(endpoint: Endpoint) -> str:
+        """The body argument's type: one union of the distinct body types (one schema often serves
+        every media type)."""
+        return " | ".join(dict.fromkeys(type_string(body.prop) for body in endpoint.bodies))
+
+    @staticmethod
+    def uses_request_url(endpoint: Endpoint) -> bool:
+        """Whether `_get_kwargs` calls `request_url`: for path parameters, and query datetimes,
+        lists and objects."""
+        return bool(endpoint.path_parameters) or any(
+            prop.template in ("datetime_property.py.jinja", "list_property.py.jinja") or prop.json_is_dict
+            for prop in endpoint.query_parameters
+        )
+
+
+def _case_blind(path: str) -> tuple[str, str]:
+    """Sort key: alphabetical regardless of case, then by case, so the order never depends on input order."""
+    return path.lower(), path
+
+
+def template_globals(openapi: GeneratorData) -> dict[str, Callable[..., Any]]:
+    """The functions the templates call, bound to this run's parsed document."""
+    data = TemplateData(openapi.models)
+    return {
+        "body_formats": data.body_formats,
+        "body_type": data.body_type,
+        "uses_request_url": data.uses_request_url,
+    }

@@ -1,0 +1,161 @@
+"""The endpoint data the templates print, computed from the generator's own parse of small documents."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openapi_python_client.config import Config, ConfigFile, MetaType
+from openapi_python_client.parser import GeneratorData
+from openapi_python_client.parser.openapi import Endpoint
+
+from scripts.generate.generate_client import GENERATOR_CONFIG
+from scripts.generate.template_data import BodyFormat, TemplateData
+
+FORMS = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def parse(
+    schemas: dict[str, Any], content: dict[str, Any], parameters: list[Any] | None = None
+) -> GeneratorData:
+    """The generator's parse of one POST operation with this body, these schemas and parameters."""
+    path = "/things/{id}/" if any(p["in"] == "path" for p in parameters or []) else "/things/"
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            path: {
+                "post": {
+                    "operationId": "things_create",
+                    "tags": ["things"],
+                    "parameters": parameters or [],
+                    "requestBody": {"required": True, "content": content},
+                    "responses": {"204": {"description": ""}},
+                }
+            }
+        },
+        "components": {"schemas": schemas},
+    }
+    config = Config.from_sources(
+        ConfigFile.load_from_path(GENERATOR_CONFIG), MetaType.PDM, Path("openapi.json"), "utf-8", False, None
+    )
+    parsed = GeneratorData.from_dict(document, config=config)
+    assert isinstance(parsed, GeneratorData), parsed
+    return parsed
+
+
+def endpoint(parsed: GeneratorData) -> Endpoint:
+    (collection,) = parsed.endpoint_collections_by_tag.values()
+    assert not collection.parse_errors, collection.parse_errors
+    (found,) = collection.endpoints
+    return found
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def same_body(schema: dict[str, Any], media_types: tuple[str, ...] = FORMS) -> dict[str, Any]:
+    return {media: {"schema": schema} for media in media_types}
+
+
+THING = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {
+        "name": {"type": "string"},
+        "anything": {},
+        "number_or_text": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
+        "nullable_text": {"type": ["string", "null"]},
+        "kind": {"oneOf": [{"enum": ["a", "b"]}, {"enum": [""]}, {"type": "null"}]},
+        "tags": {"type": "array", "items": {}},
+        "settings": {"type": "object", "additionalProperties": True},
+        "parent": ref("Thing"),
+        "children": {"type": "array", "items": ref("Child")},
+    },
+}
+CHILD = {"type": "object", "properties": {"payload": {}, "owner": ref("Thing")}}
+
+
+def test_untyped_paths_are_found_through_lists_unions_and_nested_models_once_per_model() -> None:
+    parsed = parse({"Thing": THING, "Child": CHILD}, same_body(ref("Thing")))
+
+    (formats,) = TemplateData(parsed.models).body_formats(endpoint(parsed))
+
+    # `nullable_text` (one type and null) and `kind` (one enum split with "" and null) are typed;
+    # `parent` and `children[].owner` are Thing again, not entered a second time.
+    assert formats == BodyFormat(
+        model="Thing",
+        media_types=FORMS,
+        many=False,
+        json_fields=("anything", "children[].payload", "number_or_text", "settings.*", "tags[]"),
+    )
+    assert formats.expression == (
+        'body_formats(Thing, "application/json", "application/x-www-form-urlencoded", "multipart/form-data", '
+        'json_fields=("anything", "children[].payload", "number_or_text", "settings.*", "tags[]"))'
+    )
+
+
+def test_names_that_differ_only_in_case_are_both_sent_as_json() -> None:
+    schema = {"type": "object", "properties": {"Note": {}, "note": {}, "a": {}}}
+    parsed = parse({"Notes": schema}, same_body(ref("Notes"), ("application/json",)))
+
+    (formats,) = TemplateData(parsed.models).body_formats(endpoint(parsed))
+
+    assert formats.json_fields == ("a", "Note", "note")
+
+
+def test_one_format_per_run_of_media_types_sharing_a_model_and_a_list_body_is_many() -> None:
+    schemas = {"Thing": {"type": "object", "properties": {"name": {"type": "string"}}}, "Other": CHILD}
+    content = {
+        "application/json": {"schema": {"type": "array", "items": ref("Thing")}},
+        "application/x-www-form-urlencoded": {"schema": ref("Thing")},
+        "multipart/form-data": {"schema": ref("Thing")},
+        "application/merge-patch+json": {"schema": ref("Other")},
+    }
+    parsed = parse({**schemas, "Child": CHILD}, content)
+    data = TemplateData(parsed.models)
+
+    formats = data.body_formats(endpoint(parsed))
+
+    assert [(f.model, f.media_types, f.many) for f in formats] == [
+        ("Thing", ("application/json",), True),
+        ("Thing", ("application/x-www-form-urlencoded", "multipart/form-data"), False),
+        ("Other", ("application/merge-patch+json",), False),
+    ]
+    assert formats[0].expression == 'body_formats(Thing, "application/json", many=True)'
+    assert formats[2].json_fields == ("payload",)  # `owner` is this Thing, all typed
+    assert data.body_type(endpoint(parsed)) == "list[Thing] | Thing | Other"
+
+
+def test_a_single_json_field_is_a_one_item_tuple() -> None:
+    schema = {"type": "object", "properties": {"extra": {}, "name": {"type": "string"}}}
+    parsed = parse({"Thing": schema}, same_body(ref("Thing"), ("multipart/form-data",)))
+    (formats,) = TemplateData(parsed.models).body_formats(endpoint(parsed))
+    assert formats.expression == 'body_formats(Thing, "multipart/form-data", json_fields=("extra",))'
+
+
+def test_a_body_that_is_not_a_model_is_refused_with_the_operation_named() -> None:
+    parsed = parse({}, same_body({"type": "string"}, ("application/json",)))
+    with pytest.raises(ValueError, match=r"things_create: the application/json body is not an object"):
+        TemplateData(parsed.models).body_formats(endpoint(parsed))
+
+
+@pytest.mark.parametrize(
+    ("query", "uses"),
+    [
+        ({"type": "integer"}, False),
+        ({"type": "string", "format": "date-time"}, True),
+        ({"type": "array", "items": {"type": "integer"}}, True),
+    ],
+)
+def test_request_url_is_needed_for_path_parameters_and_some_query_types(
+    query: dict[str, Any], uses: bool
+) -> None:
+    query_parameter = {"name": "q", "in": "query", "schema": query, "style": "form", "explode": False}
+    path_parameter = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    with_path = parse({"Thing": CHILD}, same_body(ref("Thing")), [path_parameter, query_parameter])
+    assert TemplateData.uses_request_url(endpoint(with_path)) is True
+    # Without the path parameter, only the query parameter decides.
+    query_only = endpoint(with_path)
+    query_only.path_parameters = []
+    assert TemplateData.uses_request_url(query_only) is uses
