@@ -1,11 +1,13 @@
 """The forked templates record their upstream, and a changed upstream template fails with its diff."""
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from scripts.generate import template_fork
+from scripts.generate.generate_client import OVERRIDES_DIR, REPLACED_BY_OVERRIDES
 
 
 def test_every_forked_template_matches_the_installed_generator() -> None:
@@ -16,6 +18,37 @@ def test_every_forked_template_matches_the_installed_generator() -> None:
 def test_the_record_covers_every_fork_and_only_forks() -> None:
     recorded = set(template_fork.read_manifest())
     assert recorded == set(template_fork.forked_names())
+
+
+def test_every_template_an_override_replaces_is_recorded_and_not_forked() -> None:
+    replaced = set(template_fork.read_replaced())
+    assert replaced == set(REPLACED_BY_OVERRIDES.values())
+    assert not replaced & set(template_fork.forked_names())  # a fork there would be rendered, then lost
+    for override in REPLACED_BY_OVERRIDES:
+        assert (OVERRIDES_DIR / override).is_file(), override
+
+
+def test_a_changed_upstream_of_a_replaced_template_is_reported_with_its_diff(fake_upstream: Path) -> None:
+    errors = fake_upstream / "errors.py.jinja"
+    errors.write_text(errors.read_text("utf-8") + "\nclass NewError(Exception): ...\n", "utf-8")
+
+    drifts = template_fork.find_drifts(fake_upstream)
+
+    assert [(d.template, d.reason) for d in drifts] == [
+        ("errors.py.jinja", "upstream changed since the fork")
+    ]
+    assert "\n+class NewError(Exception): ..." in drifts[0].diff
+
+
+def test_a_replaced_template_must_be_recorded(tmp_path: Path) -> None:
+    manifest = tmp_path / "forks.json"
+    record = json.loads(template_fork.MANIFEST.read_text("utf-8"))
+    del record["replaced"]
+    manifest.write_text(json.dumps(record), "utf-8")
+    drifts = template_fork.find_drifts(template_fork.installed_templates(), manifest=manifest)
+    assert [(d.template, d.reason) for d in drifts] == [
+        ("errors.py.jinja", "replaced by an override but not recorded in templates/forks.json")
+    ]
 
 
 def test_a_template_of_our_own_is_not_a_fork(tmp_path: Path) -> None:
