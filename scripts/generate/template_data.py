@@ -3,10 +3,12 @@
 openapi-python-client keeps its decisions in `parser/` and hands its templates parsed objects to
 format. The project's own decisions about an endpoint (which models and media types a body has,
 which of its schema paths the form encoders send as JSON text, whether `_get_kwargs` needs
-`request_url`) are made here, where they can be read and tested, rather than in Jinja macros that
+`request_url`, how each documented status is parsed, what `sync` returns, whether the operation
+warns as deprecated, which docstring entries say more than the signature, how a module imports
+the models) are made here, where they can be read and tested, rather than in Jinja macros that
 walk the parser's internals. `scripts/generate/generator_entry.py` registers `template_globals`
 in the generator's Jinja environment; `templates/endpoint_module.py.jinja` and
-`endpoint_macros.py.jinja` only print what these functions return.
+`endpoint_macros.py.jinja` and `model.py.jinja` only print what these functions return.
 """
 
 from collections.abc import Callable, Iterable
@@ -21,7 +23,8 @@ from openapi_python_client.parser.properties.const import ConstProperty
 from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
 from openapi_python_client.parser.properties.union import UnionProperty
-from openapi_python_client.strings import in_double_quote_literal
+from openapi_python_client.parser.responses import JSON_SOURCE, NONE_SOURCE, Response
+from openapi_python_client.strings import in_double_quote_literal, safe_for_docstring
 
 # A union of several of these is still one typed field for DRF: the generator splits one enum
 # with "" and null into an enum, a literal and a const.
@@ -52,6 +55,32 @@ class BodyFormat:
             fields = ", ".join(f'"{field}"' for field in self.json_fields)
             arguments.append(f"json_fields=({fields}{',' if len(self.json_fields) == 1 else ''})")
         return f"body_formats({', '.join(arguments)})"
+
+
+@dataclass(frozen=True)
+class ResponseParser:
+    """How the `_PARSERS` table of `response_body.build_response` reads one documented status.
+
+    `parser` is a model's `from_dict`, `None` (no body to parse), `_parse_<status>` or
+    `FromResponse(_parse_<status>)`. The two last are functions the template writes with the
+    generator's own property templates (a list, a union, a file or text body), taking `argument`:
+    the decoded JSON (`data`) or the whole response.
+    """
+
+    response: Response
+    status: str
+    parser: str
+    argument: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The status as a key of `_PARSERS`: `200`, or a quoted pattern (`"4XX"`, `"default"`)."""
+        return self.status if self.status.isdigit() else f'"{self.status}"'
+
+    @property
+    def source(self) -> str | None:
+        """The expression `_parse_<status>` reads the body from, when not the generator's own."""
+        return "data" if self.argument == "data: Any" else None
 
 
 class TemplateData:
@@ -140,10 +169,98 @@ class TemplateData:
             for prop in endpoint.query_parameters
         )
 
+    @staticmethod
+    def parses_bodies(endpoint: Endpoint) -> bool:
+        """Whether any documented response has a body type to parse (the generator's `Any` is none)."""
+        return bool(endpoint.responses) and endpoint.response_type().as_unembedded_code() != "Any"
 
-def _case_blind(path: str) -> tuple[str, str]:
+    @classmethod
+    def response_parsers(cls, endpoint: Endpoint) -> list[ResponseParser]:
+        """The parser of each documented status, in the generator's order of responses."""
+        parsers = []
+        for response in endpoint.responses:
+            status = response.status_code.pattern
+            reads = response.source["attribute"]
+            if not cls.parses_bodies(endpoint) or reads == NONE_SOURCE["attribute"]:
+                parsers.append(ResponseParser(response, status, "None"))
+            elif (
+                isinstance(response.prop, ModelProperty)
+                and response.prop.required
+                and reads == JSON_SOURCE["attribute"]
+            ):
+                parsers.append(ResponseParser(response, status, f"{response.prop.class_info.name}.from_dict"))
+            elif reads == JSON_SOURCE["attribute"]:
+                parsers.append(ResponseParser(response, status, f"_parse_{status}", "data: Any"))
+            else:
+                parsers.append(
+                    ResponseParser(
+                        response, status, f"FromResponse(_parse_{status})", "response: httpx.Response"
+                    )
+                )
+        return parsers
+
+    @classmethod
+    def success_type(cls, endpoint: Endpoint) -> str:
+        """What `sync` and `asyncio` return: the union of the 2xx bodies' types, `None` for no body."""
+        types = {
+            "None" if parser.parser == "None" else parser.response.prop.get_type_string().as_unembedded_code()
+            for parser in cls.response_parsers(endpoint)
+            if parser.status.startswith("2")
+        }
+        return " | ".join(sorted(types, key=_case_blind)) or "None"
+
+    @staticmethod
+    def deprecated(endpoint: Endpoint) -> bool:
+        """Whether the operation warns: its description opens with `Deprecated:` (the normalizer
+        `deprecation_notes` writes it for `deprecated: true`; the parsed endpoint keeps no flag)."""
+        return safe_for_docstring(endpoint.description).startswith("Deprecated:")
+
+
+def described(prop: PropertyProtocol) -> str:
+    """A property's docstring entry without its type, which the signature or the annotation shows;
+    empty when the generator's entry (`name (type): description Default: ... Example: ...`) says
+    nothing more."""
+    typed = f"{prop.python_name} ({safe_for_docstring(prop.get_type_string())}):"
+    entry = prop.to_docstring()
+    if not entry.startswith(typed):
+        return entry
+    rest = entry[len(typed) :].strip()
+    return f"{prop.python_name}: {rest}" if rest else ""
+
+
+def argument_entries(endpoint: Endpoint) -> list[str]:
+    """The `Args:` entries of an endpoint's docstring that say more than its signature, each once."""
+    props = [prop for prop in endpoint.list_all_parameters() if prop.python_name != "body"]
+    entries = [described(prop) for prop in [*props, *(body.prop for body in endpoint.bodies)]]
+    return list(dict.fromkeys(entry for entry in entries if entry))
+
+
+def grouped_imports(imports: Iterable[str]) -> str:
+    """The generator's import lines with every generated model imported in one statement from the
+    models package (`from ..models import A, B`: its `__getattr__` loads each model module on first
+    access) instead of one statement per model module; other lines stay as they are."""
+    package, names, lines = "", [], []
+    for line in sorted(imports, key=_case_blind):
+        words = line.split(" ")
+        if (
+            len(words) == 4
+            and (words[0], words[2]) == ("from", "import")
+            and words[1].startswith(".")
+            and ".models." in words[1]
+            and words[3][:1].isupper()
+        ):
+            package = words[1].rsplit(".", 1)[0]
+            names.append(words[3])
+        else:
+            lines.append(line)
+    if names:
+        lines.append(f"from {package} import {', '.join(dict.fromkeys(names))}")
+    return "\n".join(lines)
+
+
+def _case_blind(text: str) -> tuple[str, str]:
     """Sort key: alphabetical regardless of case, then by case, so the order never depends on input order."""
-    return path.lower(), path
+    return text.lower(), text
 
 
 def template_globals(openapi: GeneratorData) -> dict[str, Callable[..., Any]]:
@@ -153,4 +270,11 @@ def template_globals(openapi: GeneratorData) -> dict[str, Callable[..., Any]]:
         "body_formats": data.body_formats,
         "body_type": data.body_type,
         "uses_request_url": data.uses_request_url,
+        "parses_bodies": data.parses_bodies,
+        "response_parsers": data.response_parsers,
+        "success_type": data.success_type,
+        "deprecated": data.deprecated,
+        "argument_entries": argument_entries,
+        "described": described,
+        "grouped_imports": grouped_imports,
     }

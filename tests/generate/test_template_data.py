@@ -9,13 +9,23 @@ from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.openapi import Endpoint
 
 from scripts.generate.generate_client import GENERATOR_CONFIG
-from scripts.generate.template_data import BodyFormat, TemplateData
+from scripts.generate.template_data import (
+    BodyFormat,
+    TemplateData,
+    argument_entries,
+    described,
+    grouped_imports,
+)
 
 FORMS = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def parse(
-    schemas: dict[str, Any], content: dict[str, Any], parameters: list[Any] | None = None
+    schemas: dict[str, Any],
+    content: dict[str, Any] | None,
+    parameters: list[Any] | None = None,
+    responses: dict[str, Any] | None = None,
+    description: str = "",
 ) -> GeneratorData:
     """The generator's parse of one POST operation with this body, these schemas and parameters."""
     path = "/things/{id}/" if any(p["in"] == "path" for p in parameters or []) else "/things/"
@@ -28,8 +38,9 @@ def parse(
                     "operationId": "things_create",
                     "tags": ["things"],
                     "parameters": parameters or [],
-                    "requestBody": {"required": True, "content": content},
-                    "responses": {"204": {"description": ""}},
+                    **({"requestBody": {"required": True, "content": content}} if content else {}),
+                    "responses": responses or {"204": {"description": ""}},
+                    "description": description,
                 }
             }
         },
@@ -159,3 +170,92 @@ def test_request_url_is_needed_for_path_parameters_and_some_query_types(
     query_only = endpoint(with_path)
     query_only.path_parameters = []
     assert TemplateData.uses_request_url(query_only) is uses
+
+
+def json_response(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": "", "content": {"application/json": {"schema": schema}}}
+
+
+RESPONSES = {
+    "200": json_response(ref("Thing")),
+    "201": json_response({"type": "array", "items": ref("Thing")}),
+    "204": {"description": ""},
+    "400": json_response({"type": "array", "items": {"type": "string"}}),
+    "4XX": json_response(ref("Thing")),
+    "default": {
+        "description": "",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    },
+}
+
+
+def test_each_status_gets_its_parser_and_sync_returns_the_union_of_the_2xx_bodies() -> None:
+    parsed = parse(
+        {"Thing": {"type": "object", "properties": {"name": {"type": "string"}}}}, None, responses=RESPONSES
+    )
+    operation = endpoint(parsed)
+
+    parsers = TemplateData.response_parsers(operation)
+
+    assert [(p.key, p.parser, p.argument, p.source) for p in parsers] == [
+        ("200", "Thing.from_dict", None, None),
+        ("201", "_parse_201", "data: Any", "data"),
+        ("204", "None", None, None),
+        ("400", "_parse_400", "data: Any", "data"),
+        ('"4XX"', "Thing.from_dict", None, None),
+        ('"default"', "FromResponse(_parse_default)", "response: httpx.Response", None),
+    ]
+    assert TemplateData.parses_bodies(operation) is True
+    assert TemplateData.success_type(operation) == "list[Thing] | None | Thing"
+
+
+def test_an_operation_without_response_bodies_parses_none_and_returns_none() -> None:
+    operation = endpoint(parse({}, None))
+    assert TemplateData.parses_bodies(operation) is False
+    assert [(p.key, p.parser) for p in TemplateData.response_parsers(operation)] == [("204", "None")]
+    assert TemplateData.success_type(operation) == "None"
+
+
+@pytest.mark.parametrize(
+    ("description", "deprecated"),
+    [
+        ("Deprecated: use `things_create_v2`.", True),
+        ("Creates a thing. Deprecated: soon.", False),
+        ("", False),
+    ],
+)
+def test_an_operation_warns_when_its_description_opens_with_deprecated(
+    description: str, deprecated: bool
+) -> None:
+    assert TemplateData.deprecated(endpoint(parse({}, None, description=description))) is deprecated
+
+
+def test_docstring_entries_keep_what_the_signature_does_not_say_once_each() -> None:
+    parameters = [
+        {"name": "page", "in": "query", "schema": {"type": "integer", "default": 1, "description": "Page."}},
+        {"name": "search", "in": "query", "schema": {"type": "string"}},
+    ]
+    described_body = {"type": "object", "description": "A thing.", "properties": {"name": {"type": "string"}}}
+    operation = endpoint(parse({"Thing": described_body}, same_body(ref("Thing")), parameters))
+    page, search = operation.query_parameters
+
+    assert described(page) == "page: Page. Default: 1."
+    assert described(search) == ""  # `search (str | Unset): ` says nothing the signature does not
+    assert argument_entries(operation) == ["page: Page. Default: 1.", "body: A thing."]
+
+
+def test_model_imports_become_one_statement_and_other_lines_stay() -> None:
+    imports = {
+        "from ..models.thing import Thing",
+        "from ..models.other_thing import OtherThing",
+        "from ..models.thing import thing_helper",
+        "from ..types import UNSET, Unset",
+        "from typing import cast",
+    }
+    assert grouped_imports(imports).splitlines() == [
+        "from ..models.thing import thing_helper",
+        "from ..types import UNSET, Unset",
+        "from typing import cast",
+        "from ..models import OtherThing, Thing",
+    ]
+    assert grouped_imports({"from typing import cast"}) == "from typing import cast"

@@ -107,8 +107,8 @@ def test_a_new_fork_must_be_recorded(tmp_path: Path) -> None:
 def test_the_command_exits_1_and_prints_the_diff_on_drift(
     fake_upstream: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    helpers = fake_upstream / "helpers.jinja"
-    helpers.write_text(helpers.read_text("utf-8") + "\n{# upstream addition #}\n", "utf-8")
+    client = fake_upstream / "client.py.jinja"
+    client.write_text(client.read_text("utf-8") + "\n{# upstream addition #}\n", "utf-8")
     monkeypatch.setattr(template_fork, "installed_templates", lambda: fake_upstream)
 
     assert template_fork.main([]) == 1
