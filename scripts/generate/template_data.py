@@ -20,6 +20,7 @@ from openapi_python_client.parser.bodies import Body
 from openapi_python_client.parser.openapi import Endpoint
 from openapi_python_client.parser.properties import EnumProperty, LiteralEnumProperty, ModelProperty
 from openapi_python_client.parser.properties.const import ConstProperty
+from openapi_python_client.parser.properties.datetime import DateTimeProperty
 from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
 from openapi_python_client.parser.properties.union import UnionProperty
@@ -161,13 +162,24 @@ class TemplateData:
         return " | ".join(dict.fromkeys(type_string(body.prop) for body in endpoint.bodies))
 
     @staticmethod
-    def uses_request_url(endpoint: Endpoint) -> bool:
-        """Whether `_get_kwargs` calls `request_url`: for path parameters, and query datetimes,
-        lists and objects."""
-        return bool(endpoint.path_parameters) or any(
-            prop.template in ("datetime_property.py.jinja", "list_property.py.jinja") or prop.json_is_dict
-            for prop in endpoint.query_parameters
-        )
+    def query_encoder(prop: PropertyProtocol) -> str | None:
+        """The `request_url` function a query value goes through, None when sent as it is.
+
+        A datetime only with its offset (Django reads a naive one in its own time zone), a list as
+        comma-separated values (`style: form, explode: false`, the one array style
+        `generate_client.generator_document` lets through), an object as one JSON text (declared
+        with `content: application/json`).
+        """
+        if isinstance(prop, DateTimeProperty):
+            return "aware_datetime"
+        if isinstance(prop, ListProperty):
+            return "comma_separated"
+        return "json_text" if prop.json_is_dict else None
+
+    @classmethod
+    def uses_request_url(cls, endpoint: Endpoint) -> bool:
+        """Whether `_get_kwargs` calls `request_url`: for path parameters and encoded query values."""
+        return bool(endpoint.path_parameters) or any(map(cls.query_encoder, endpoint.query_parameters))
 
     @staticmethod
     def parses_bodies(endpoint: Endpoint) -> bool:
@@ -270,6 +282,7 @@ def template_globals(openapi: GeneratorData) -> dict[str, Callable[..., Any]]:
         "body_formats": data.body_formats,
         "body_type": data.body_type,
         "uses_request_url": data.uses_request_url,
+        "query_encoder": data.query_encoder,
         "parses_bodies": data.parses_bodies,
         "response_parsers": data.response_parsers,
         "success_type": data.success_type,

@@ -152,24 +152,27 @@ def test_a_body_that_is_not_a_model_is_refused_with_the_operation_named() -> Non
 
 
 @pytest.mark.parametrize(
-    ("query", "uses"),
+    ("query", "encoder"),
     [
-        ({"type": "integer"}, False),
-        ({"type": "string", "format": "date-time"}, True),
-        ({"type": "array", "items": {"type": "integer"}}, True),
+        ({"type": "integer"}, None),
+        ({"type": "string"}, None),
+        ({"type": "string", "format": "date-time"}, "aware_datetime"),
+        ({"type": "array", "items": {"type": "integer"}}, "comma_separated"),
+        ({"type": "object", "properties": {"a": {"type": "integer"}}}, "json_text"),
     ],
 )
-def test_request_url_is_needed_for_path_parameters_and_some_query_types(
-    query: dict[str, Any], uses: bool
+def test_a_query_value_goes_through_the_request_url_function_for_its_type(
+    query: dict[str, Any], encoder: str | None
 ) -> None:
     query_parameter = {"name": "q", "in": "query", "schema": query, "style": "form", "explode": False}
     path_parameter = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
-    with_path = parse({"Thing": CHILD}, same_body(ref("Thing")), [path_parameter, query_parameter])
-    assert TemplateData.uses_request_url(endpoint(with_path)) is True
-    # Without the path parameter, only the query parameter decides.
-    query_only = endpoint(with_path)
-    query_only.path_parameters = []
-    assert TemplateData.uses_request_url(query_only) is uses
+    operation = endpoint(parse({"Thing": CHILD}, same_body(ref("Thing")), [path_parameter, query_parameter]))
+    (prop,) = operation.query_parameters
+
+    assert TemplateData.query_encoder(prop) == encoder
+    assert TemplateData.uses_request_url(operation) is True  # the path parameter
+    operation.path_parameters = []  # then only the query parameter decides
+    assert TemplateData.uses_request_url(operation) is (encoder is not None)
 
 
 def json_response(schema: dict[str, Any]) -> dict[str, Any]:
