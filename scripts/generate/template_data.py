@@ -1,4 +1,4 @@
-"""What the endpoint templates print, decided in Python from the generator's parsed objects.
+"""What the endpoint and model templates print, decided in Python from the generator's parsed objects.
 
 openapi-python-client keeps its decisions in `parser/` and hands its templates parsed objects to
 format. The project's own decisions about an endpoint (which models and media types a body has,
@@ -7,8 +7,8 @@ which of its schema paths the form encoders send as JSON text, whether `_get_kwa
 warns as deprecated, which docstring entries say more than the signature, how a module imports
 the models) are made here, where they can be read and tested, rather than in Jinja macros that
 walk the parser's internals. `scripts/generate/generator_entry.py` registers `template_globals`
-in the generator's Jinja environment; `templates/endpoint_module.py.jinja` and
-`endpoint_macros.py.jinja` and `model.py.jinja` only print what these functions return.
+in the generator's Jinja environment; `templates/endpoint_module.py.jinja`,
+`endpoint_macros.py.jinja` and `model.py.jinja` print what these functions return.
 """
 
 from collections.abc import Callable, Iterable
