@@ -13,7 +13,8 @@ The choice, when the caller passes no `body_content_type`: multipart if the body
 else JSON if the operation declares it, else the first media type declared for the body's model.
 A file in a JSON or form body is refused before any I/O. `add_body`, the endpoints' one call, raises
 every refusal as `errors.RequestEncodingError` (a `ValueError` too); `form_encoding` raises plain
-`ValueError` so that it stays importable without the package.
+`ValueError` so that it stays importable without the package. A form body also gets the paths of
+its model's properties that forbid a blank string, from the generated `non_blank_fields.py`.
 """
 
 import secrets
