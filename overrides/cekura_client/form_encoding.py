@@ -77,10 +77,11 @@ indexes in brackets) and suggesting `body_content_type="application/json"`:
   of a `CharField` without `allow_blank`): DRF refuses it from JSON ("This field may not be
   blank."), but `Field.get_value` reads an empty form value as null for a nullable field and as
   absent for an optional one, also in nested objects and list items (`parse_html_dict` and
-  `parse_html_list` make dicts DRF reads as form input). Leaving the field unset says the same as
-  the form did. A whitespace-only string is sent: DRF refuses it from a form as from JSON
-  (`CharField.run_validation` trims before its blank check), and a field with
-  `trim_whitespace=False` accepts it; a string item of a list is refused alike too.
+  `parse_html_list` make dicts DRF reads as form input). The message says to leave the field
+  unset (what a form made of it for an optional field) or to send JSON. A whitespace-only string
+  is sent: DRF refuses it from a form as from JSON (`CharField.run_validation` trims before its
+  blank check), and a field with `trim_whitespace=False` accepts it; so is a blank string item of
+  a list, which `ListField` validates as it is, from a form as from JSON.
 
 What remains different, not detectable here:
 
