@@ -1,12 +1,15 @@
 """Shared fixtures: where the spec mirror is, and the patched document."""
 
 import json
+import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from mirror import mirror_dir
+from prebuilt_client import PREBUILT_ENV, RECORDS, reusable
 
 from scripts.core import paths
 from scripts.generate.generate_client import build_client
@@ -58,12 +61,18 @@ def generated_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The client built once per test run from the patched document, importable as `cekura_client`.
 
     Built into a temporary directory rather than read from `generated/`, so the tests check what
-    the current templates and overrides produce.
+    the current templates and overrides produce; a copy of the tree `nox -s update` names in
+    `CEKURA_PREBUILT_CLIENT` when that is what they produce (`tests/prebuilt_client.py`).
     """
     if not paths.PATCHED_DOCUMENT.is_file():
         pytest.fail(f"{paths.PATCHED_DOCUMENT} is missing: run the tests through `nox -s tests`")
     output = tmp_path_factory.mktemp("client") / "generated"
-    run = build_client(paths.PATCHED_DOCUMENT, output)
-    assert run.warnings == [], run.warnings
+    prebuilt = os.environ.get(PREBUILT_ENV)
+    if prebuilt and reusable(Path(prebuilt)):
+        # As `build_client` writes it: without `generate`'s fingerprint and manifest.
+        shutil.copytree(prebuilt, output, ignore=shutil.ignore_patterns("__pycache__", *RECORDS))
+    else:
+        run = build_client(paths.PATCHED_DOCUMENT, output)
+        assert run.warnings == [], run.warnings
     sys.path.insert(0, str(output))
     return output

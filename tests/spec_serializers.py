@@ -12,7 +12,9 @@ operation. The mapping (drf-spectacular's, read backwards):
 - `type: [X, "null"]` or `oneOf: [X, {type: null}]`: the field of X with `allow_null`;
 - `enum`: `ChoiceField` (`MultipleChoiceField` is not used: the schema does not tell it apart from a
   `ListField` of choices);
-- string: `DateTimeField`, `DateField`, `UUIDField`, `FileField` (format `binary`) or `CharField`;
+- string: `DateTimeField`, `DateField`, `UUIDField`, `FileField` (format `binary`) or `CharField`,
+  which allows blank strings unless `minLength` is at least 1 (drf-spectacular's mark of
+  `allow_blank=False`; a larger `minLength` is also its `min_length`);
 - integer, number, boolean: `IntegerField`, `FloatField`, `BooleanField`; `default` as declared;
 - array: `ListField` of the item field, or a nested serializer with `many=True` for objects.
 
@@ -97,7 +99,10 @@ class SerializerFactory:
         if kind == "string":
             field_class = _STRING_FORMATS.get(schema.get("format", ""), serializers.CharField)
             if field_class is serializers.CharField:
-                options["allow_blank"] = True
+                minimum = schema.get("minLength", 0)
+                options["allow_blank"] = minimum < 1
+                if minimum > 1:
+                    options["min_length"] = minimum
             return field_class(**options)
         if kind in _SCALARS:
             return _SCALARS[kind](**options)

@@ -15,7 +15,8 @@ is a JSON-like body, the output of a generated model's `to_dict()` (mappings wit
 lists, strings, numbers, booleans, None), where a file is the generated `File` (duck-typed:
 `.payload`, `.file_name`, `.mime_type`) or its `to_tuple()`, `(file_name, payload, mime_type)`.
 `json_fields` names the schema paths that have no type, or a union of several (see below); they
-decide how DRF reads a value, and the body alone cannot tell.
+decide how DRF reads a value, and the body alone cannot tell. `non_blank_fields` names, in the same
+syntax, the properties whose schema forbids a blank string (see below).
 
 Rules, each checked against a real DRF server (tests/runtime/test_form_encoding.py), with the DRF code
 behind it (`rest_framework/utils/html.py`, `fields.py`, `serializers.py`):
@@ -71,7 +72,16 @@ indexes in brackets) and suggesting `body_content_type="application/json"`:
 - more than Django's limits, which it answers with a bare 400 page before DRF sees the body (see
   the constants below): more than 1,000 fields in a form or 1,000 text parts in multipart, an
   urlencoded body (or multipart text parts) over 2.5 MiB, or more than 100 files;
-- a non-string untyped list item or free-form object value (see above).
+- a non-string untyped list item or free-form object value (see above);
+- `""` for a property named in `non_blank_fields` (schema `minLength` >= 1, drf-spectacular's mark
+  of a `CharField` without `allow_blank`): DRF refuses it from JSON ("This field may not be
+  blank."), but `Field.get_value` reads an empty form value as null for a nullable field and as
+  absent for an optional one, also in nested objects and list items (`parse_html_dict` and
+  `parse_html_list` make dicts DRF reads as form input). The message says to leave the field
+  unset (what a form made of it for an optional field) or to send JSON. A whitespace-only string
+  is sent: DRF refuses it from a form as from JSON (`CharField.run_validation` trims before its
+  blank check), and a field with `trim_whitespace=False` accepts it; so is a blank string item of
+  a list, which `ListField` validates as it is, from a form as from JSON.
 
 What remains different, not detectable here:
 
@@ -122,15 +132,21 @@ _NESTING = frozenset(".[]")
 _USE_JSON = 'send the body with body_content_type="application/json"'
 
 
-def encode_form(data: Mapping[str, Any] | list[Any], *, json_fields: Collection[str] = ()) -> FormData:
+def encode_form(
+    data: Mapping[str, Any] | list[Any],
+    *,
+    json_fields: Collection[str] = (),
+    non_blank_fields: Collection[str] = (),
+) -> FormData:
     """The `data=` argument for httpx that sends `data` as application/x-www-form-urlencoded.
 
     `json_fields`: the schema paths with no type, `obj.key` for a property, `obj.key[]` for the
     items of an array, `obj.*` for the values of a free-form object (`[]` stands for any index).
+    `non_blank_fields`: the paths of the properties whose schema forbids a blank string.
     """
     form: FormData = {}
     pairs: list[tuple[str, str]] = []
-    for key, path, value in _flatten(data, frozenset(json_fields)):
+    for key, path, value in _flatten(data, frozenset(json_fields), frozenset(non_blank_fields)):
         if not isinstance(value, str):
             raise ValueError(f'{path}: a file needs body_content_type="multipart/form-data"')
         form.setdefault(key, []).append(value)
@@ -142,16 +158,20 @@ def encode_form(data: Mapping[str, Any] | list[Any], *, json_fields: Collection[
 
 
 def encode_multipart(
-    data: Mapping[str, Any] | list[Any], *, json_fields: Collection[str] = ()
+    data: Mapping[str, Any] | list[Any],
+    *,
+    json_fields: Collection[str] = (),
+    non_blank_fields: Collection[str] = (),
 ) -> MultipartFiles:
     """The `files=` argument for httpx that sends `data` as multipart/form-data.
 
     Text fields are parts too, without a file name, so httpx sends multipart even when there is no
-    file (with `files=` empty it sends urlencoded). `json_fields` as for `encode_form`.
+    file (with `files=` empty it sends urlencoded). `json_fields` and `non_blank_fields` as for
+    `encode_form`.
     """
     parts: MultipartFiles = []
     text_parts = text_bytes = files = 0
-    for key, path, value in _flatten(data, frozenset(json_fields)):
+    for key, path, value in _flatten(data, frozenset(json_fields), frozenset(non_blank_fields)):
         if _REWRITTEN_IN_PARTS.intersection(key):
             raise ValueError(
                 f"{_printable(path)}: a multipart part cannot be named {key!r}: httpx percent-encodes "
@@ -227,17 +247,21 @@ def _check_name(name: str, parent_path: str, *, free_form: bool) -> None:
     )
 
 
-def _flatten(data: Mapping[str, Any] | list[Any], json_fields: frozenset[str]) -> Iterator[_Pair]:
+def _flatten(
+    data: Mapping[str, Any] | list[Any], json_fields: frozenset[str], non_blank: frozenset[str]
+) -> Iterator[_Pair]:
     """(form key, field path, text or file part) for every value in `data`, in order."""
     if isinstance(data, Mapping):  # an empty body is fine: it sends no field, as JSON `{}` does
         root = _Place(key="", path="", schema="")
         for name, value in data.items():
-            yield from _encode(value, root.field(str(name), json_fields), json_fields)
+            yield from _encode(value, root.field(str(name), json_fields), json_fields, non_blank)
     else:
-        yield from _encode(data, _Place(key="", path="", schema=""), json_fields)
+        yield from _encode(data, _Place(key="", path="", schema=""), json_fields, non_blank)
 
 
-def _encode(value: Any, place: _Place, json_fields: frozenset[str]) -> Iterator[_Pair]:
+def _encode(
+    value: Any, place: _Place, json_fields: frozenset[str], non_blank: frozenset[str]
+) -> Iterator[_Pair]:
     path = place.path or "body"
     if place.schema in json_fields:
         if not place.schema.endswith(("[]", ".*")):
@@ -261,7 +285,7 @@ def _encode(value: Any, place: _Place, json_fields: frozenset[str]) -> Iterator[
                 f"{path}: a form cannot say {{}} (DRF reads an object with no keys as absent); {_USE_JSON}"
             )
         for name, item in value.items():
-            yield from _encode(item, place.field(str(name), json_fields), json_fields)
+            yield from _encode(item, place.field(str(name), json_fields), json_fields, non_blank)
     elif isinstance(value, list):
         if not value:
             raise ValueError(
@@ -269,7 +293,12 @@ def _encode(value: Any, place: _Place, json_fields: frozenset[str]) -> Iterator[
             )
         repeated = bool(place.key) and not place.in_item and all(_is_scalar(item) for item in value)
         for index, item in enumerate(value):
-            yield from _encode(item, place.item(index, repeated=repeated), json_fields)
+            yield from _encode(item, place.item(index, repeated=repeated), json_fields, non_blank)
+    elif value == "" and place.schema in non_blank:
+        raise ValueError(
+            f'{path}: this field may not be blank, and DRF reads "" in a form as absent or null '
+            f"(JSON's is refused); leave the field unset, or {_USE_JSON}"
+        )
     else:
         yield place.key, path, _scalar_text(value, path)
 

@@ -13,7 +13,8 @@ The choice, when the caller passes no `body_content_type`: multipart if the body
 else JSON if the operation declares it, else the first media type declared for the body's model.
 A file in a JSON or form body is refused before any I/O. `add_body`, the endpoints' one call, raises
 every refusal as `errors.RequestEncodingError` (a `ValueError` too); `form_encoding` raises plain
-`ValueError` so that it stays importable without the package.
+`ValueError` so that it stays importable without the package. A form body also gets the paths of
+its model's properties that forbid a blank string, from the generated `non_blank_fields.py`.
 """
 
 import secrets
@@ -101,15 +102,27 @@ def encode_body(body: Any, body_content_type: str | None, formats: Sequence[Body
     chosen = choose_format(body, data, body_content_type, formats)
     if chosen.media_type == JSON:
         return EncodedBody({"json": data}, JSON)
+    non_blank = non_blank_fields(chosen)
     if chosen.media_type == FORM:
-        form = encode_form(data, json_fields=chosen.json_fields)
+        form = encode_form(data, json_fields=chosen.json_fields, non_blank_fields=non_blank)
         return EncodedBody({"data": form} if form else {"content": b""}, FORM)
-    parts = encode_multipart(data, json_fields=chosen.json_fields)
+    parts = encode_multipart(data, json_fields=chosen.json_fields, non_blank_fields=non_blank)
     if parts:
         return EncodedBody({"files": parts}, None)
     # httpx sends an empty `files=` as a urlencoded body: write the empty multipart body here.
     boundary = secrets.token_hex(16)
     return EncodedBody({"content": f"--{boundary}--\r\n".encode()}, f"{MULTIPART}; boundary={boundary}")
+
+
+def non_blank_fields(body_format: BodyFormat) -> frozenset[str]:
+    """The paths of the properties of `body_format`'s model whose schema forbids a blank string.
+
+    From the generated table (`scripts/generate/non_blank_fields.py`), read only for a form body.
+    """
+    from cekura_client.non_blank_fields import NON_BLANK_FIELDS
+
+    paths = NON_BLANK_FIELDS.get(body_format.model.__name__, frozenset())
+    return frozenset(f"[].{path}" for path in paths) if body_format.many else paths
 
 
 def choose_format(

@@ -9,6 +9,9 @@ not match its schema raises `MalformedResponseError`, an undocumented status rai
 A spec patch cannot change generated code. Delete this module when the generator shares the
 parsing between endpoints.
 
+The parse runs with the cyclic garbage collector paused (`collector_pause`): it makes no cycles,
+and on a large page the collections it would trigger cost a quarter of the call.
+
 JSON bodies are decoded by `decode_json`: msgspec's decoder, about twice as fast as `json.loads`
 on a 100-item page, with `json.loads` taking over for what msgspec refuses (`NaN`, a UTF-16 body,
 a lone surrogate), so every body decodes to what `json.loads` would give.
@@ -35,6 +38,7 @@ from typing import Any, Generic, TypeVar
 import httpx
 
 from cekura_client.client import AuthenticatedClient, Client
+from cekura_client.collector_pause import collector_paused
 from cekura_client.errors import MalformedResponseError, UnexpectedStatus
 from cekura_client.open_enum import member_or_unlisted
 from cekura_client.types import Response
@@ -97,9 +101,10 @@ def parse_response(
     if parse is None:
         return None
     try:
-        if isinstance(parse, FromResponse):
-            return parse.parse(response)
-        return parse(decode_json(response.content))
+        with collector_paused():
+            if isinstance(parse, FromResponse):
+                return parse.parse(response)
+            return parse(decode_json(response.content))
     except PARSE_ERRORS as exc:
         raise MalformedResponseError(status, response.content, response.headers) from exc
 

@@ -3,8 +3,8 @@
 All of them keep one connection open (an `httpx.Client` each), send the API key header and ask
 for the same `call-logs` page; they differ only in what they do around the request. Plain httpx
 plus `json.loads` is the floor any client pays; the SDK has the same list endpoint (`calls.list`).
-Plain httpx plus msgspec's decoder, the one the client uses, is informative: against it the
-client's ratio is the cost of its models alone.
+Plain httpx plus msgspec's decoder, the one the client uses, is the floor for any httpx client:
+against it the client's ratio is the cost of its models alone.
 """
 
 import json
@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import msgspec
 
+from scripts.bench.gc_cost import gc_cost
 from scripts.bench.report import Cell, Goal, Section
 from scripts.bench.timing import per_call, round_robin
 from scripts.core import paths
@@ -28,12 +29,17 @@ PLAIN = "plain httpx + json.loads"
 PLAIN_MSGSPEC = "plain httpx + msgspec decode"
 GENERATED = "cekura_client call_logs_list.sync"
 SDK = "official SDK calls.list"
+# Back-to-back calls per sample, so that one sample lasts tens of milliseconds at every size.
+CALLS_PER_SAMPLE = {1: 400, 100: 100, 1000: 10}
+LIMIT_VS_PLAIN = 1.0
+LIMIT_VS_MSGSPEC = 1.3
 
 
 @contextmanager
-def loopback_server(small: Path, large: Path) -> Iterator[str]:
-    """Start `loopback_server` in a subprocess; yield its base URL; stop it on exit."""
-    command = [sys.executable, "-m", "scripts.bench.loopback_server", str(small), str(large)]
+def loopback_server(pages: dict[int, Path]) -> Iterator[str]:
+    """Start `loopback_server` in a subprocess serving `pages`; yield its base URL; stop it on exit."""
+    arguments = [f"{size}={file}" for size, file in pages.items()]
+    command = [sys.executable, "-m", "scripts.bench.loopback_server", *arguments]
     process = subprocess.Popen(command, cwd=paths.ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
@@ -42,6 +48,13 @@ def loopback_server(small: Path, large: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def write_pages(pages: dict[int, bytes], workdir: Path) -> dict[int, Path]:
+    files = {size: workdir / f"page-{size}.json" for size in pages}
+    for size, file in files.items():
+        file.write_bytes(pages[size])
+    return files
 
 
 def contenders(base_url: str, page_size: int) -> dict[str, Callable[[], Any]]:
@@ -70,40 +83,66 @@ def result_count(result: Any) -> int:
     return len(results)
 
 
-def measure(pages: dict[int, bytes], workdir: Path, rounds: int) -> tuple[list[Section], list[Goal]]:
-    small_size, large_size = sorted(pages)
-    (workdir / "small.json").write_bytes(pages[small_size])
-    (workdir / "large.json").write_bytes(pages[large_size])
+def measure(pages: dict[int, bytes], base_url: str, rounds: int) -> tuple[list[Section], list[Goal]]:
     rows: list[dict[str, Cell]] = []
     samples_by_name: dict[str, list[float]] = {}
-    ratios: dict[int, float] = {}
-    with loopback_server(workdir / "small.json", workdir / "large.json") as base_url:
-        for size in (small_size, large_size):
-            actions = contenders(base_url, size)
-            for name, action in actions.items():
-                if result_count(action()) != size:
-                    raise RuntimeError(f"{name} did not get the {size}-item page back")
-            calls = 400 if size == small_size else 100
-            samples = round_robin({name: per_call(action, calls) for name, action in actions.items()}, rounds)
-            for name in actions:
-                rows.append(
-                    {
-                        "page": f"{size} item(s), {len(pages[size]):,} bytes",
-                        "client": name,
-                        "median ms per call": samples.median(name) * 1e3,
-                        "vs plain": samples.ratio(name, PLAIN),
-                        "vs plain + msgspec": samples.ratio(name, PLAIN_MSGSPEC),
-                    }
-                )
-                samples_by_name[f"{size} items: {name}"] = samples.by_name[name]
-            ratios[size] = samples.ratio(GENERATED, PLAIN)
+    goals: list[Goal] = []
+    for size in sorted(pages):
+        actions = contenders(base_url, size)
+        for name, action in actions.items():
+            if result_count(action()) != size:
+                raise RuntimeError(f"{name} did not get the {size}-item page back")
+        calls = CALLS_PER_SAMPLE.get(size, 10)
+        samples = round_robin({name: per_call(action, calls) for name, action in actions.items()}, rounds)
+        for name, action in actions.items():
+            low, high = samples.spread(name, PLAIN)
+            collector = gc_cost(action, calls)
+            runs = "/".join(f"{count:.2g}" for count in collector.collections_per_call)
+            rows.append(
+                {
+                    "page": f"{size:,} item(s), {len(pages[size]):,} bytes",
+                    "client": name,
+                    "median ms per call": samples.median(name) * 1e3,
+                    "vs plain": samples.ratio(name, PLAIN),
+                    "spread vs plain": f"{low:.3g}-{high:.3g}",
+                    "vs plain + msgspec": samples.ratio(name, PLAIN_MSGSPEC),
+                    "ms in GC per call": collector.seconds_per_call * 1e3,
+                    "GC runs per call (gen 0/1/2)": runs,
+                }
+            )
+            samples_by_name[f"{size} items: {name}"] = samples.by_name[name]
+        goals += [
+            Goal(
+                f"per call, {size:,}-item page: client vs plain httpx + json.loads",
+                samples.ratio(GENERATED, PLAIN),
+                LIMIT_VS_PLAIN,
+                "x",
+                samples.spread(GENERATED, PLAIN),
+            ),
+            Goal(
+                f"per call, {size:,}-item page: client vs plain httpx + msgspec",
+                samples.ratio(GENERATED, PLAIN_MSGSPEC),
+                LIMIT_VS_MSGSPEC,
+                "x",
+                samples.spread(GENERATED, PLAIN_MSGSPEC),
+            ),
+        ]
     section = Section(
         title="Per call on a loopback server",
-        columns=["page", "client", "median ms per call", "vs plain", "vs plain + msgspec"],
+        columns=[
+            "page",
+            "client",
+            "median ms per call",
+            "vs plain",
+            "spread vs plain",
+            "vs plain + msgspec",
+            "ms in GC per call",
+            "GC runs per call (gen 0/1/2)",
+        ],
         rows=rows,
         note=f"{rounds} rounds of back-to-back calls per client (order rotated); one kept-alive "
-        "connection each.",
+        "connection each; ratios are medians of same-round ratios, the spread their min-max. The GC "
+        "columns come from one more batch per client, timed by `gc.callbacks` (`gc_cost.py`).",
         samples=samples_by_name,
     )
-    goal = Goal(f"{large_size}-item page per call: generated vs plain", ratios[large_size], 1.3, "x")
-    return [section], [goal]
+    return [section], goals

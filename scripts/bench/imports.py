@@ -19,10 +19,19 @@ IMPORTS = {
     "cekura_client + call_logs_list": (
         "import cekura_client\nimport cekura_client.api.call_logs.call_logs_list"
     ),
+    # What `Cekura().call_logs.list` loads: the resource module, then the endpoint on first call.
+    "cekura_client + resources.call_logs + call_logs_list": (
+        "import cekura_client\nimport cekura_client.resources.call_logs\n"
+        "import cekura_client.api.call_logs.call_logs_list"
+    ),
     "official SDK (`from cekura import Cekura`)": "from cekura import Cekura",
     "httpx": "import httpx",
 }
 BASELINE = "httpx"
+ENDPOINT, RESOURCE = "cekura_client + call_logs_list", "cekura_client + resources.call_logs + call_logs_list"
+LIMIT = 1.2
+# The resource tree "adds nothing measurable" when its row is within this of the endpoint row.
+RESOURCE_LIMIT = 1.05
 TIMER = "import time\n_start = time.perf_counter()\n{imports}\nprint(time.perf_counter() - _start)\n"
 
 
@@ -59,10 +68,20 @@ def measure(client: Path, rounds: int) -> tuple[list[Section], list[Goal]]:
         note=f"{rounds} fresh interpreters each, order rotated; start-up excluded.",
         samples=samples.by_name,
     )
-    first = next(iter(IMPORTS))
     goals = [
         Goal(
-            "import cekura_client + one endpoint vs `import httpx`", samples.ratio(first, BASELINE), 2.0, "x"
-        )
+            "import cekura_client + one endpoint vs `import httpx`",
+            samples.ratio(ENDPOINT, BASELINE),
+            LIMIT,
+            "x",
+            samples.spread(ENDPOINT, BASELINE),
+        ),
+        Goal(
+            "import through the resource tree vs the endpoint alone",
+            samples.ratio(RESOURCE, ENDPOINT),
+            RESOURCE_LIMIT,
+            "x",
+            samples.spread(RESOURCE, ENDPOINT),
+        ),
     ]
     return [section], goals

@@ -55,19 +55,26 @@ def environment() -> dict[str, str]:
 
 
 def run_measured(command: list[str]) -> Run:
-    """Run `command`, returning its wall time and its peak resident memory (from `wait4`)."""
-    with tempfile.TemporaryFile() as log:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=paths.ROOT, env=environment(), stdout=log, stderr=log)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        log.seek(0)
-        output = log.read().decode("utf-8", "replace")
-    if process.returncode != 0:
-        last = output.strip().splitlines()[-1] if output.strip() else "no output"
-        raise ToolchainError(f"bench step `{' '.join(command[2:4])}` failed: {last}")
-    return Run(seconds, usage.ru_maxrss / 1024, output)
+    """Run `command`, returning its wall time and its peak resident memory.
+
+    The peak comes from `scripts.bench.peak_memory`, which starts the command from a small process:
+    taken here, it would include this process's own peak, inherited across `fork`. The wall time
+    includes the launcher's start-up, a few tens of milliseconds.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file, log_file = Path(tmp) / "peak", Path(tmp) / "log"
+        launcher = [sys.executable, "-m", "scripts.bench.peak_memory", str(peak_file), "--"]
+        with log_file.open("wb") as log:
+            start = time.perf_counter()
+            completed = subprocess.run(
+                launcher + command, cwd=paths.ROOT, env=environment(), stdout=log, stderr=log, check=False
+            )
+            seconds = time.perf_counter() - start
+        output = log_file.read_bytes().decode("utf-8", "replace")
+        if completed.returncode != 0:
+            last = output.strip().splitlines()[-1] if output.strip() else "no output"
+            raise ToolchainError(f"bench step `{' '.join(command[2:4])}` failed: {last}")
+        return Run(seconds, int(peak_file.read_text("utf-8")) / 1024, output)
 
 
 def run_steps(*commands: list[str]) -> Run:

@@ -20,12 +20,14 @@ class Section:
 
 @dataclass(frozen=True)
 class Goal:
-    """A target from the issue: `measured` must not exceed `limit`."""
+    """A target: `measured` (a median) must not exceed `limit`; `spread` is the (min, max) of the
+    per-round values the median was taken over, when there are rounds."""
 
     text: str
     measured: float
     limit: float
     unit: str
+    spread: tuple[float, float] | None = None
 
     @property
     def met(self) -> bool:
@@ -46,12 +48,14 @@ def format_cell(value: Cell) -> str:
 
 def markdown(machine: dict[str, object], sections: list[Section], goals: list[Goal]) -> str:
     lines = ["# Benchmarks", "", "Machine: " + machine_line(machine), ""]
-    lines += ["| goal | measured | limit | met |", "| --- | --- | --- | --- |"]
+    lines += ["| goal | median | spread (min-max) | limit | met |", "| --- | --- | --- | --- | --- |"]
     for goal in goals:
         measured, limit = format_cell(goal.measured), format_cell(goal.limit)
-        lines.append(
-            f"| {goal.text} | {measured}{goal.unit} | {limit}{goal.unit} | {format_cell(goal.met)} |"
+        spread = (
+            f"{format_cell(goal.spread[0])}-{format_cell(goal.spread[1])}{goal.unit}" if goal.spread else "-"
         )
+        met = format_cell(goal.met)
+        lines.append(f"| {goal.text} | {measured}{goal.unit} | {spread} | {limit}{goal.unit} | {met} |")
     for section in sections:
         lines += ["", f"## {section.title}", ""]
         if section.note:

@@ -23,10 +23,19 @@ class Samples:
     def median(self, name: str) -> float:
         return statistics.median(self.by_name[name])
 
+    def ratios(self, name: str, baseline: str) -> list[float]:
+        """`name`'s time divided by `baseline`'s, round by round."""
+        pairs = zip(self.by_name[name], self.by_name[baseline], strict=True)
+        return [mine / theirs for mine, theirs in pairs]
+
     def ratio(self, name: str, baseline: str) -> float:
         """Median over rounds of `name`'s time divided by `baseline`'s in the same round."""
-        pairs = zip(self.by_name[name], self.by_name[baseline], strict=True)
-        return statistics.median(mine / theirs for mine, theirs in pairs)
+        return statistics.median(self.ratios(name, baseline))
+
+    def spread(self, name: str, baseline: str) -> tuple[float, float]:
+        """The lowest and highest of the per-round ratios: how far one round can stray."""
+        ratios = self.ratios(name, baseline)
+        return min(ratios), max(ratios)
 
 
 def round_robin(samplers: Mapping[str, Sampler], rounds: int) -> Samples:

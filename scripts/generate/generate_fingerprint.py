@@ -1,7 +1,8 @@
 """What a generation depends on, hashed, so `nox -s generate` can skip when nothing changed.
 
 The fingerprint covers every input that shapes the output: the patched document, the custom
-templates, the overrides, the generator config, the generation step's own code, and the versions
+templates, the overrides, the generator config, the generation step's own code, the modules the
+generator's process runs with (its entry point and the templates' data), and the versions
 of openapi-python-client and of ruff (its post hooks format the output). It is stored in the
 generated tree (`generated/.inputs.json`), written before the new tree is swapped in, so a failed
 run never leaves a fingerprint that claims an up-to-date client.
@@ -15,6 +16,10 @@ from scripts.core.fingerprint import file_digest, tool_version, tree_digest
 
 FINGERPRINT_FILE = ".inputs.json"
 VERSIONED_TOOLS = ("openapi-python-client", "ruff")
+# Run inside the generator's process: what the templates print is computed there.
+GENERATOR_PROCESS = tuple(
+    Path(__file__).with_name(name) for name in ("generator_entry.py", "template_data.py")
+)
 
 
 def current_inputs(
@@ -30,6 +35,7 @@ def current_inputs(
         "generator config": file_digest(config),
         "generation step": file_digest(step),
     }
+    inputs.update({f"generator process {path.name}": file_digest(path) for path in GENERATOR_PROCESS})
     inputs.update({f"{tool} version": tool_version(tool) for tool in VERSIONED_TOOLS})
     return inputs
 

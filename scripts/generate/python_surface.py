@@ -22,7 +22,7 @@ from typing import Any
 from openapi_python_client.strings import ClassName, PythonIdentifier
 
 from scripts.core.openapi_document import is_nullable, iter_operations, raw_parameters, ref_name, resolve
-from scripts.patch.normalizers.operation_names import operation_name
+from scripts.patch.normalizers.operation_names import assigned_names
 from scripts.patch.normalizers.resource_tags import resource_tag
 
 FIELD_PREFIX = "field_"  # openapi-python-client's default `field_prefix`
@@ -114,8 +114,9 @@ def parameter_names(parameters: Sequence[tuple[str, str]]) -> list[str]:
 def surface_of(document: dict[str, Any]) -> Surface:
     """The functions and models the generator would make from `document`."""
     functions: dict[str, Members] = {}
+    names = assigned_names(document)
     for path, method, operation in iter_operations(document):
-        module = f"api.{resource_tag(path)}.{operation_name(path, method, operation, document)}"
+        module = f"api.{resource_tag(path)}.{names[(path, method)]}"
         functions[module] = _parameters(path, operation, document)
     models: dict[str, Members] = {}
     for name, schema in ((document.get("components") or {}).get("schemas") or {}).items():

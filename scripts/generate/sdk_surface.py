@@ -7,6 +7,8 @@ Written from the patched document and the generated endpoint modules, into the p
 - `wait_rules.py`: when a polled operation is done, from its response's enum
   (`scripts/generate/wait_states.py`);
 - `api.md`: every operation, by resource (`scripts/generate/api_reference.py`);
+- `non_blank_fields.py`: the form body properties whose schema forbids a blank string
+  (`scripts/generate/non_blank_fields.py`);
 - the project's `README.md` (the wheel's description): the package's `README.md`, from `overrides/`.
 """
 
@@ -19,11 +21,14 @@ from typing import Any
 
 from scripts.core.errors import ToolchainError
 from scripts.core.fingerprint import file_digest
-from scripts.generate import api_reference, resource_tree, wait_states
+from scripts.generate import api_reference, non_blank_fields, resource_tree, wait_states
 from scripts.patch import deprecations
 
 STEPS = (
-    *(Path(m.__file__ or "") for m in (resource_tree, deprecations, wait_states, api_reference)),
+    *(
+        Path(m.__file__ or "")
+        for m in (resource_tree, deprecations, wait_states, api_reference, non_blank_fields)
+    ),
     Path(__file__),
 )
 HEADER = resource_tree.HEADER
@@ -36,6 +41,8 @@ def write_sdk_surface(package: Path, document_path: Path) -> int:
     (package / "deprecated_operations.py").write_text(deprecated_table(notices), encoding="utf-8")
     rules = wait_states.render(wait_states.wait_rules(document))
     (package / "wait_rules.py").write_text(HEADER + rules, encoding="utf-8")
+    blank_rules = non_blank_fields.render(non_blank_fields.non_blank_table(package, document))
+    (package / "non_blank_fields.py").write_text(HEADER + blank_rules, encoding="utf-8")
     resources = resource_tree.build_tree(package, document, notices)
     count = resource_tree.write_tree(package, resources)
     (package / "api.md").write_text(api_reference.render(resources, notices), encoding="utf-8")

@@ -6,6 +6,8 @@ the old code, and the upstream fix or feature is silently lost. `templates/forks
 generator version and the sha256 of each upstream template a fork started from, and
 `templates/upstream/` keeps those upstream files byte for byte (MIT, see its LICENSE) so the diff to
 merge can be printed. No library tracks template forks; this is the smallest check that notices.
+The templates whose whole output an override replaces (`generate_client.REPLACED_BY_OVERRIDES`) are
+recorded the same way, under `replaced`: their upstream change is to be merged into the override.
 
 `python -m scripts.generate.template_fork` compares the installed generator with the record: exit 0 when every
 forked template is still the recorded upstream, else 1 with each upstream diff to merge into the fork.
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts.core import paths
+from scripts.generate.generate_client import REPLACED_BY_OVERRIDES
 
 GENERATOR = "openapi-python-client"
 TEMPLATES_DIR = paths.ROOT / "templates"
@@ -56,6 +59,17 @@ def read_manifest(manifest: Path = MANIFEST) -> dict[str, str]:
     return forks
 
 
+def read_replaced(manifest: Path = MANIFEST) -> dict[str, str]:
+    """Upstream template -> sha256 of the version whose output an override replaces."""
+    replaced: dict[str, str] = json.loads(manifest.read_text("utf-8")).get("replaced", {})
+    return replaced
+
+
+def replaced_names() -> list[str]:
+    """The generator templates whose output an override replaces, not forked in templates/."""
+    return sorted(REPLACED_BY_OVERRIDES.values())
+
+
 def forked_names(templates: Path = TEMPLATES_DIR, upstream: Path | None = None) -> list[str]:
     """Templates here that replace a generator template of the same path (new templates are not forks)."""
     upstream = upstream or installed_templates()
@@ -75,11 +89,18 @@ def find_drifts(
 ) -> list[Drift]:
     """Every way the record, its upstream copies and the `upstream` generator templates disagree."""
     recorded = read_manifest(manifest)
+    replaced = read_replaced(manifest)
     drifts = [
         Drift(name, "forked but not recorded in templates/forks.json", "")
         for name in forked_names(templates, upstream)
         if name not in recorded
     ]
+    drifts += [
+        Drift(name, "replaced by an override but not recorded in templates/forks.json", "")
+        for name in replaced_names()
+        if name not in replaced
+    ]
+    recorded = {**recorded, **replaced}
     for name, digest in sorted(recorded.items()):
         copy = copies / name
         if not copy.is_file() or sha256(copy) != digest:
@@ -100,14 +121,15 @@ def find_drifts(
 
 
 def record(upstream: Path, version: str) -> None:
-    """Copy the upstream of every forked template into templates/upstream/ and rewrite the record."""
+    """Copy the upstream of each forked or replaced template into templates/upstream/; rewrite the record."""
     names = forked_names(TEMPLATES_DIR, upstream)
-    for name in names:
+    for name in [*names, *replaced_names()]:
         target = UPSTREAM_COPIES / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(upstream / name, target)
     forks = {name: sha256(UPSTREAM_COPIES / name) for name in names}
-    document = {"generator": GENERATOR, "version": version, "forks": forks}
+    replaced = {name: sha256(UPSTREAM_COPIES / name) for name in replaced_names()}
+    document = {"generator": GENERATOR, "version": version, "forks": forks, "replaced": replaced}
     MANIFEST.write_text(json.dumps(document, indent=2) + "\n", "utf-8")
 
 
@@ -127,12 +149,14 @@ def main(argv: list[str] | None = None) -> int:
     if drifts:
         print(
             f"error: {len(drifts)} forked template(s) out of step with {GENERATOR} "
-            f"{importlib.metadata.version(GENERATOR)}: merge each upstream diff into templates/, "
+            f"{importlib.metadata.version(GENERATOR)}: merge each upstream diff into its fork in templates/ "
+            "(a replaced template's into its override), "
             "then run `python -m scripts.generate.template_fork --record`",
             file=sys.stderr,
         )
         return 1
-    print(f"every forked template matches its recorded upstream ({len(read_manifest())} templates)")
+    count = len(read_manifest()) + len(read_replaced())
+    print(f"every forked or replaced template matches its recorded upstream ({count} templates)")
     return 0
 
 

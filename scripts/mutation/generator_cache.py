@@ -4,8 +4,8 @@ Each mutant runs its tests in a fresh pytest process, and the runtime tests buil
 the patched document first (about 10 s, the same output every time: the generator's input does not
 include the mutated module). Loaded with `-p scripts.mutation.generator_cache`, this wraps
 `scripts.generate.generate_client.run_generator` so that the generator runs once per input (document, config,
-templates, generator version) and later builds copy its stored output; stamping and the overrides,
-where the mutants are, still happen on every build.
+templates and the code they call, generator version) and later builds copy its stored output; stamping and
+the overrides, where the mutants are, still happen on every build.
 """
 
 import hashlib
@@ -16,7 +16,7 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-from scripts.generate import generate_client
+from scripts.generate import generate_client, generate_fingerprint
 
 CACHE_VARIABLE = "CEKURA_MUTANTS_GENERATOR_CACHE"
 _run_generator = generate_client.run_generator
@@ -25,7 +25,8 @@ _run_generator = generate_client.run_generator
 def _input_key(document: Path, config: Path) -> str:
     digest = hashlib.sha256()
     digest.update(version("openapi-python-client").encode())
-    for path in [document, config, *sorted(generate_client.TEMPLATES_DIR.rglob("*"))]:
+    templates = sorted(generate_client.TEMPLATES_DIR.rglob("*"))
+    for path in [document, config, *templates, *generate_fingerprint.GENERATOR_PROCESS]:
         if path.is_file():
             digest.update(str(path.relative_to(path.anchor)).encode())
             digest.update(path.read_bytes())

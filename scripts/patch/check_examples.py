@@ -21,7 +21,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,8 @@ class ExampleViolation:
     """JSON pointer of the schema the example must satisfy."""
     message: str
     """One line: where in the example it fails, and why."""
+    location: Pointer = field(default=(), compare=False, repr=False)
+    """The example's place as keys and indexes: what `drop_invalid_examples` deletes."""
 
     def __str__(self) -> str:
         return f"{self.example}: {self.message} (schema {self.schema})"
@@ -110,6 +112,7 @@ def find_example_violations(document: dict[str, Any]) -> list[ExampleViolation]:
                     example=pointer(example.location),
                     schema=pointer(example.schema),
                     message=message,
+                    location=example.location,
                 )
             )
     return violations

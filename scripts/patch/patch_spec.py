@@ -39,6 +39,7 @@ from scripts.patch.normalizers import (
     api_key_scope,
     dedupe_type_lists,
     deprecation_notes,
+    drop_invalid_examples,
     hoist_inline_schemas,
     nullable_to_type_union,
     one_of_with_any_member,
@@ -76,6 +77,7 @@ NORMALIZERS: tuple[tuple[str, Normalizer], ...] = (
     ("resource_tags", resource_tags.normalize),
     ("deprecation_notes", deprecation_notes.normalize),
     ("hoist_inline_schemas", hoist_inline_schemas.normalize),
+    ("drop_invalid_examples", drop_invalid_examples.normalize),
 )
 
 

@@ -49,6 +49,7 @@ from scripts.generate import generate_client as generation_step
 from scripts.generate.generate_client import GENERATED_DIR, GENERATOR_CONFIG, OVERRIDES_DIR, build_client
 from scripts.generate.generate_fingerprint import current_inputs, write_inputs
 from scripts.generate.generate_manifest import write_manifest
+from scripts.generate.sdk_surface import input_digests
 from scripts.patch.normalizers.api_key_scope import load_scope
 from scripts.patch.overlay import StaleOverlayError
 from scripts.patch.patch_spec import PatchLayout, load_upstream, patch_document
@@ -78,6 +79,8 @@ NOT_COPIED = (
 )  # fmt: skip
 # spec/ entries the update writes itself (the rest of spec/ is copied into the image as it is).
 UPDATED_SPEC_ENTRIES = ("upstream", "build", "lock.json", "CHANGELOG.md")
+# Names the freshly built client to the checks (read by the tests' `generated_project` fixture).
+PREBUILT_CLIENT_ENV = "CEKURA_PREBUILT_CLIENT"
 
 
 class Outcome(IntEnum):
@@ -224,10 +227,14 @@ def install_moves(layout: UpdateLayout, staged: PatchLayout, image: Path, stage:
     return [Move(new, target, stage / "previous" / new.name) for new, target in pairs]
 
 
-def check_environment() -> dict[str, str]:
+def check_environment(prebuilt: Path | None = None) -> dict[str, str]:
     """The checks' environment: the tests find the spec mirror beside the project by default, which
-    the image is not, so that default is passed on explicitly."""
+    the image is not, so that default is passed on explicitly; `prebuilt` is the client the update
+    built, which the tests copy instead of building it once per pytest worker."""
     env = dict(os.environ)
+    env.pop(PREBUILT_CLIENT_ENV, None)
+    if prebuilt is not None:
+        env[PREBUILT_CLIENT_ENV] = str(prebuilt)
     default_mirror = paths.ROOT.parent / "shared" / "cekura-spec"
     if not env.get(MIRROR_ENV) and default_mirror.is_dir():
         env[MIRROR_ENV] = str(default_mirror)
@@ -291,7 +298,7 @@ def _run_locked(
         on_phase("patched")
         new_patched = load_json(staged.output)
         generated = image / "generated"
-        build_client(staged.output, generated, image / "overrides")
+        generation = build_client(staged.output, generated, image / "overrides")
         write_inputs(
             generated,
             current_inputs(
@@ -300,7 +307,8 @@ def _run_locked(
                 image / "overrides",
                 image / GENERATOR_CONFIG.name,
                 image / GENERATION_STEP.relative_to(paths.ROOT),
-            ),
+            )
+            | input_digests(),
         )
         write_manifest(generated)
         on_phase("generated")
@@ -326,7 +334,10 @@ def _run_locked(
             if callable(check)
             else list(check)
         )
-        completed = subprocess.run(command, cwd=image, env=check_environment(), check=False)
+        # The tests reuse this client rather than build their own, unless it drew warnings (which
+        # their own build fails on) or differs from what they would build (`tests/prebuilt_client.py`).
+        prebuilt = None if generation.warnings else generated
+        completed = subprocess.run(command, cwd=image, env=check_environment(prebuilt), check=False)
         if completed.returncode != 0:
             raise ToolchainError(
                 f"the checks failed on the staged update (`{' '.join(command)}` exited "

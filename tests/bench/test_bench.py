@@ -4,14 +4,20 @@ Nothing here times anything: samplers return fixed numbers, and the page is chec
 patched document's schema with a real validator.
 """
 
+import gc
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from scripts.bench.calls import loopback_server, write_pages
+from scripts.bench.gc_cost import gc_cost
 from scripts.bench.regeneration import (
     BARE_PATCHED,
     BARE_UPSTREAM,
@@ -23,6 +29,7 @@ from scripts.bench.regeneration import (
 from scripts.bench.report import Goal, Section, markdown
 from scripts.bench.sample_page import build_page, list_response_schema
 from scripts.bench.timing import Samples, round_robin
+from scripts.core import paths
 from scripts.core.errors import ToolchainError
 from scripts.core.jsonio import sha256_hex
 from scripts.core.openapi_document import resolve
@@ -51,6 +58,56 @@ def test_ratio_is_the_median_of_same_round_ratios_not_of_medians() -> None:
     samples = Samples({"mine": [1.0, 10.0, 100.0], "base": [1.0, 5.0, 200.0]})
     assert samples.ratio("mine", "base") == 1.0  # rounds: 1, 2, 0.5
     assert samples.median("mine") / samples.median("base") == 2.0
+
+
+def test_spread_is_the_lowest_and_highest_same_round_ratio() -> None:
+    samples = Samples({"mine": [1.0, 10.0, 100.0], "base": [1.0, 5.0, 200.0]})
+    assert samples.spread("mine", "base") == (0.5, 2.0)
+
+
+def test_a_goal_shows_its_spread_beside_the_median() -> None:
+    machine: dict[str, object] = {
+        "cpu": "c", "cores": 2, "memory_gib": 4.0, "os": "o", "python": "3.11.7",
+        "load_average_1_5_15": [0.5, 0.5, 0.5],
+    }  # fmt: skip
+    text = markdown(machine, [], [Goal("per call", 1.04, 1.0, "x", (0.98, 1.12))])
+    assert "| per call | 1.04x | 0.98-1.12x | 1x | no |" in text
+
+
+def test_peak_memory_is_the_commands_own_not_the_callers(tmp_path: Path) -> None:
+    """A child forked from this process would report at least this process's peak; through the
+    launcher, a command that allocates nothing reports far less than the ballast held here."""
+    ballast = bytearray(300 * 2**20)
+    ballast[::4096] = b"x" * len(ballast[::4096])  # touch every page so it is resident
+    small, large = tmp_path / "small", tmp_path / "large"
+    launcher = [sys.executable, "-m", "scripts.bench.peak_memory"]
+    subprocess.run([*launcher, str(small), "--", sys.executable, "-c", "pass"], check=True, cwd=paths.ROOT)
+    allocate = "x = bytearray(100 * 2**20); x[::4096] = b'x' * len(x[::4096])"
+    subprocess.run([*launcher, str(large), "--", sys.executable, "-c", allocate], check=True, cwd=paths.ROOT)
+    del ballast
+    small_mib, large_mib = int(small.read_text()) / 1024, int(large.read_text()) / 1024
+    assert small_mib < 100, small_mib
+    assert large_mib >= 100, large_mib
+
+
+def test_peak_memory_passes_the_commands_exit_code_through(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "scripts.bench.peak_memory", str(tmp_path / "peak"), "--"]
+    completed = subprocess.run([*command, sys.executable, "-c", "raise SystemExit(3)"], cwd=paths.ROOT)
+    assert completed.returncode == 3
+
+
+def test_gc_cost_counts_the_collections_an_action_runs() -> None:
+    cost = gc_cost(gc.collect, 4)
+    assert cost.collections_per_call[2] >= 1.0
+    assert cost.seconds_per_call > 0
+
+
+def test_the_loopback_server_serves_the_page_of_the_requested_size(tmp_path: Path) -> None:
+    files = write_pages({1: b'{"size": 1}', 100: b'{"size": 100}'}, tmp_path)
+    with loopback_server(files) as base_url, httpx.Client(base_url=base_url) as client:
+        assert client.get("/x", params={"page_size": 100}).json() == {"size": 100}
+        assert client.get("/x", params={"page_size": 1}).json() == {"size": 1}
+        assert client.get("/x").json() == {"size": 1}
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +156,8 @@ def test_markdown_shows_goals_and_tables() -> None:
     goals = [Goal("import vs httpx", 1.55, 2.0, "x"), Goal("no-op regeneration", 2.5, 2.0, " s")]
     text = markdown(machine, sections, goals)
     assert "Machine: test cpu, 2 cores, 4.0 GiB, test os, Python 3.11.7" in text
-    assert "| import vs httpx | 1.55x | 2x | yes |" in text
-    assert "| no-op regeneration | 2.5 s | 2 s | no |" in text
+    assert "| import vs httpx | 1.55x | - | 2x | yes |" in text
+    assert "| no-op regeneration | 2.5 s | - | 2 s | no |" in text
     assert "| json.loads | 0.596 |" in text
 
 

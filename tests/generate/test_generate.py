@@ -11,7 +11,13 @@ import pytest
 from scripts.core import paths
 from scripts.core.errors import ToolchainError
 from scripts.core.openapi_document import iter_operations
-from scripts.generate.generate_client import HEADER, OVERRIDES_DIR, apply_overrides, build_client
+from scripts.generate.generate_client import (
+    HEADER,
+    OVERRIDES_DIR,
+    REPLACED_BY_OVERRIDES,
+    apply_overrides,
+    build_client,
+)
 
 IMPORT_EVERY_ENDPOINT = """
 import importlib, json, pkgutil
@@ -140,6 +146,25 @@ def test_an_override_may_not_replace_a_generated_module(tmp_path: Path) -> None:
     with pytest.raises(ToolchainError, match=r"override cekura_client/client\.py would replace"):
         apply_overrides(overrides, output)
     assert (output / "cekura_client" / "client.py").read_text() == "# generated\n"
+
+
+def test_only_the_listed_generated_files_are_replaced_by_their_override(tmp_path: Path) -> None:
+    overrides, output = tmp_path / "overrides", tmp_path / "generated"
+    (overrides / "cekura_client").mkdir(parents=True)
+    (output / "cekura_client").mkdir(parents=True)
+    for name in ("errors.py", "types.py"):
+        (overrides / "cekura_client" / name).write_text("# handwritten\n")
+        (output / "cekura_client" / name).write_text("# generated\n")
+    assert "cekura_client/errors.py" in REPLACED_BY_OVERRIDES
+    assert "cekura_client/types.py" not in REPLACED_BY_OVERRIDES
+
+    with pytest.raises(ToolchainError, match=r"override cekura_client/types\.py would replace"):
+        apply_overrides(overrides, output)
+    (overrides / "cekura_client" / "types.py").unlink()
+    apply_overrides(overrides, output)
+
+    assert (output / "cekura_client" / "errors.py").read_text() == "# handwritten\n"
+    assert (output / "cekura_client" / "types.py").read_text() == "# generated\n"
 
 
 def test_same_inputs_give_byte_identical_output(generated: Path, tmp_path: Path) -> None:

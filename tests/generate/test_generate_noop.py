@@ -106,6 +106,11 @@ def test_fingerprint_covers_the_generator_and_formatter_versions(patched: None) 
     assert {"openapi-python-client version", "ruff version"} <= inputs.keys()
 
 
+def test_fingerprint_covers_the_code_the_templates_call(patched: None) -> None:
+    inputs = repository_inputs()
+    assert {"generator process generator_entry.py", "generator process template_data.py"} <= inputs.keys()
+
+
 def test_missing_document_says_to_patch(tmp_path: Path) -> None:
     with pytest.raises(ToolchainError, match="run `nox -s patch` first"):
         current_inputs(tmp_path / "openapi.json", TEMPLATES_DIR, OVERRIDES_DIR, GENERATOR_CONFIG, tmp_path)

@@ -133,3 +133,17 @@ def test_parameter_names_resolve_clashes_as_the_generator_does(
         "id_query",
         "url_query",
     ]
+
+
+def test_tied_operations_are_two_functions_named_by_the_tie_break() -> None:
+    ok = {"200": {"description": "ok"}}
+    document: dict[str, Any] = {
+        "paths": {
+            "/test_framework/v1/billing/": {"get": {"responses": ok}},
+            "/test_framework/v1/billing/{id}/": {"get": {"responses": ok}},
+        }
+    }
+    assert set(surface_of(document).functions) == {
+        "api.billing.billing_retrieve",
+        "api.billing.billing_by_id_retrieve",
+    }

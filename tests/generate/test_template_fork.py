@@ -1,11 +1,13 @@
 """The forked templates record their upstream, and a changed upstream template fails with its diff."""
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from scripts.generate import template_fork
+from scripts.generate.generate_client import OVERRIDES_DIR, REPLACED_BY_OVERRIDES
 
 
 def test_every_forked_template_matches_the_installed_generator() -> None:
@@ -16,7 +18,44 @@ def test_every_forked_template_matches_the_installed_generator() -> None:
 def test_the_record_covers_every_fork_and_only_forks() -> None:
     recorded = set(template_fork.read_manifest())
     assert recorded == set(template_fork.forked_names())
-    assert "models_by_name.jinja" not in recorded  # a template of our own is not a fork
+
+
+def test_every_template_an_override_replaces_is_recorded_and_not_forked() -> None:
+    replaced = set(template_fork.read_replaced())
+    assert replaced == set(REPLACED_BY_OVERRIDES.values())
+    assert not replaced & set(template_fork.forked_names())  # a fork there would be rendered, then lost
+    for override in REPLACED_BY_OVERRIDES:
+        assert (OVERRIDES_DIR / override).is_file(), override
+
+
+def test_a_changed_upstream_of_a_replaced_template_is_reported_with_its_diff(fake_upstream: Path) -> None:
+    errors = fake_upstream / "errors.py.jinja"
+    errors.write_text(errors.read_text("utf-8") + "\nclass NewError(Exception): ...\n", "utf-8")
+
+    drifts = template_fork.find_drifts(fake_upstream)
+
+    assert [(d.template, d.reason) for d in drifts] == [
+        ("errors.py.jinja", "upstream changed since the fork")
+    ]
+    assert "\n+class NewError(Exception): ..." in drifts[0].diff
+
+
+def test_a_replaced_template_must_be_recorded(tmp_path: Path) -> None:
+    manifest = tmp_path / "forks.json"
+    record = json.loads(template_fork.MANIFEST.read_text("utf-8"))
+    del record["replaced"]
+    manifest.write_text(json.dumps(record), "utf-8")
+    drifts = template_fork.find_drifts(template_fork.installed_templates(), manifest=manifest)
+    assert [(d.template, d.reason) for d in drifts] == [
+        ("errors.py.jinja", "replaced by an override but not recorded in templates/forks.json")
+    ]
+
+
+def test_a_template_of_our_own_is_not_a_fork(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(template_fork.TEMPLATES_DIR, templates)
+    (templates / "own_macros.jinja").write_text("{% macro own() %}{% endmacro %}\n", "utf-8")
+    assert template_fork.forked_names(templates) == template_fork.forked_names()
 
 
 @pytest.fixture
@@ -68,8 +107,8 @@ def test_a_new_fork_must_be_recorded(tmp_path: Path) -> None:
 def test_the_command_exits_1_and_prints_the_diff_on_drift(
     fake_upstream: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    helpers = fake_upstream / "helpers.jinja"
-    helpers.write_text(helpers.read_text("utf-8") + "\n{# upstream addition #}\n", "utf-8")
+    client = fake_upstream / "client.py.jinja"
+    client.write_text(client.read_text("utf-8") + "\n{# upstream addition #}\n", "utf-8")
     monkeypatch.setattr(template_fork, "installed_templates", lambda: fake_upstream)
 
     assert template_fork.main([]) == 1

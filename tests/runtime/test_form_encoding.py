@@ -571,3 +571,39 @@ def test_a_refusal_below_a_name_with_a_backslash_names_it_as_written() -> None:
     with pytest.raises(ValueError) as raised:
         encode_form({"a\\b": {"x.y": 1}})
     assert str(raised.value).startswith("a\\b: a form cannot carry the property name 'x.y'")
+
+
+# --- blank strings for properties whose schema forbids them -------------------------------------------
+
+NON_BLANK = ("name", "voice.provider", "steps[].text", "[].text")
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "a", "voice": {"provider": ""}}, r"voice\.provider"),
+        ({"steps": [{"text": "a"}, {"text": ""}]}, r"steps\[1\]\.text"),
+        ([{"text": ""}], r"\[0\]\.text"),
+    ],
+)
+def test_a_blank_string_for_a_non_blank_property_is_refused(body: Any, path: str) -> None:
+    """DRF reads `""` in a form as absent or null where JSON's is refused (`test_blank_strings.py`)."""
+    for encode in (encode_form, encode_multipart):
+        with pytest.raises(
+            ValueError, match=rf'^{path}: this field may not be blank, and DRF reads ""'
+        ) as raised:
+            encode(body, non_blank_fields=NON_BLANK)
+        message = str(raised.value)
+        assert "\n" not in message
+        assert message.endswith(
+            'leave the field unset, or send the body with body_content_type="application/json"'
+        )
+
+
+def test_whitespace_other_fields_and_list_items_are_sent() -> None:
+    """DRF refuses a whitespace-only value and a blank list item from a form as from JSON."""
+    body = {"name": "  ", "tags": ["", "a"], "note": "", "voice": {"provider": "\t"}}
+    expected = {"name": ["  "], "tags": ["", "a"], "note": [""], "voice.provider": ["\t"]}
+    assert encode_form(body, non_blank_fields=NON_BLANK) == expected
+    assert encode_form({"name": ""}) == {"name": [""]}  # without the schema's word, sent as it is

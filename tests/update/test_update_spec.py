@@ -24,7 +24,7 @@ from update_driver import TODAY, prepare
 
 from scripts.core import paths
 from scripts.core.atomic_install import JOURNAL_FILE
-from scripts.core.errors import PatchError, ToolchainError
+from scripts.core.errors import ToolchainError
 from scripts.core.jsonio import sha256_hex
 from scripts.core.openapi_document import iter_operations
 from scripts.core.yamlio import load_yaml
@@ -218,14 +218,6 @@ DROPPED = {
         ("24-provider-config-any-of.yaml", 3),
     ],
 }
-# Versions that still do not update once those actions are dropped, and why.
-NOT_UPDATING = {
-    "openapi-2026-07-01.json": (
-        "the naming rule gives one name to two operations, 4 times (e.g. GET "
-        "/app/v2/product-chat/conversations/ and .../{conversation_id}/, whose list response is not "
-        "a list in this version): a decision for scripts/patch/normalizers/operation_names.py"
-    ),
-}
 
 
 @pytest.mark.slow
@@ -242,16 +234,6 @@ def test_an_earlier_version_updates_once_the_listed_actions_are_dropped(
         assert [(action.file, action.index) for action in raised.value.actions] == expected
         assert snapshot(layout) == before and not (tmp_path / STAGE_NAME).exists()
         drop_actions(layout.patch.overlays_dir, raised.value.actions)
-    if version.name in NOT_UPDATING:
-        with pytest.raises(PatchError) as refused:
-            run(layout, origin=str(version), check=PASS, today="2026-12-01")
-        message = str(refused.value)
-        assert "operationIds would be shared" in message
-        assert "by the naming rule (path words after the app and version, then the verb" in message
-        assert "GET /app/v2/product-chat/conversations/, GET /app/v2/product-chat/conversations/{" in message
-        assert "no overlay is at fault" in message
-        assert "overlay action" not in message and "spec/overlays" not in message
-        pytest.xfail(NOT_UPDATING[version.name])
     result = run(layout, origin=str(version), check=PASS, today="2026-12-01")
     assert result.outcome in (Outcome.COMPATIBLE, Outcome.BREAKING)
     assert read_lock(layout.patch.lock_file).sources["openapi.json"].sha256 == sha256_hex(
@@ -268,6 +250,19 @@ def test_failing_tests_put_everything_back(tmp_path: Path, versions: dict[str, P
     with pytest.raises(ToolchainError, match=r"checks failed.*nothing was installed"):
         run(layout, origin=str(versions["current"]), check=FAIL)
     assert snapshot(layout) == before
+
+
+def test_the_checks_are_given_the_client_the_update_built(tmp_path: Path, versions: dict[str, Path]) -> None:
+    # Run in the staging area: the tree named must be what the tests there would build themselves.
+    reuse_or_fail = (
+        "import os, pathlib, sys; sys.path.insert(0, 'tests'); "
+        "from prebuilt_client import PREBUILT_ENV, reusable; "
+        "tree = pathlib.Path(os.environ[PREBUILT_ENV]); "
+        "sys.exit(0 if tree == pathlib.Path.cwd() / 'generated' and reusable(tree) else 4)"
+    )
+    layout = make_layout(tmp_path, versions["2026-08-07"].read_bytes())
+    result = run(layout, origin=str(versions["current"]), check=(sys.executable, "-c", reuse_or_fail))
+    assert result.outcome == Outcome.BREAKING
 
 
 # Atomic update: a small project of its own (tests/update/update_driver.py), interrupted at each phase.

@@ -25,8 +25,19 @@ The rule is drf-spectacular's default, which most upstream ids already follow:
 `POST /test_framework/v2/scenarios/run_scenarios_pipecat/` is
 `scenarios_run_scenarios_pipecat_create_v2`, `GET /dashboards/dashboards/{id}/` is
 `dashboards_retrieve`, `POST /user/api/v1/user-api-key/` is `user_api_key_create`.
-A name depends only on its own path, method and response, so adding an operation never renames
-another; if two operations get one name the patch fails, listing them. Why not more: the
+5. Tie-break, only where steps 1-4 give several operations one name: the operation with the
+   fewest `{param}` segments, then the first path in sorting order, keeps the name; each other
+   takes the first of these that no other operation has: its `{param}` segments put back in
+   place as `by_<param>` (`GET /app/v2/product-chat/conversations/{conversation_id}/`, when
+   `GET .../conversations/` is not a list, is
+   `product_chat_conversations_by_conversation_id_retrieve_v2`), or that with the app prefix in
+   front (`POST /user/oauth/token/`, beside `POST /user/api/v1/oauth-token/`, is
+   `user_oauth_token_create`). If neither is free the patch fails, listing the operations.
+   Evidence: the 2026-07-01 version of the document had 4 such ties; the 2026-08-18 document has
+   none, so step 5 renames nothing in it.
+
+A name depends only on its own path, method and response unless it ties (step 5): adding an
+operation renames another only when the two tie and the new one sorts first. Why not more: the
 `list`/`retrieve` split is what keeps `GET /x/` apart from `GET /x/{id}/`; `-external` stays in
 the name because `/scenarios/` and `/scenarios-external/` are both served; `v1` is unsuffixed
 so a future `v3` renames nothing; repeated words are kept (`aiagents_short_list_list`,
@@ -36,7 +47,7 @@ compete for `x_list`.
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scripts.core.errors import PatchError
@@ -79,15 +90,47 @@ def identifier_word(segment: str) -> str:
 
 
 def operation_name(path: str, method: str, operation: dict[str, Any], document: dict[str, Any]) -> str:
-    """The operationId the rule in the module docstring gives this operation."""
+    """The operationId steps 1-4 of the rule in the module docstring give this operation."""
+    return _name(path, _verb(method, operation, document))
+
+
+def tie_break_names(path: str, method: str, operation: dict[str, Any], document: dict[str, Any]) -> list[str]:
+    """Step 5's names for an operation that ties, in the order they are tried."""
+    verb = _verb(method, operation, document)
+    return [_name(path, verb, parameters=True), _name(path, verb, parameters=True, app=True)]
+
+
+def _name(path: str, verb: str, *, parameters: bool = False, app: bool = False) -> str:
     parts = split_path(path)
-    words = [word for word in map(identifier_word, parts.literals) if word]
-    if not words:
-        words = [identifier_word(parts.app)]
-    words.append(_verb(method, operation, document))
+    segments = _segments_after_version(path) if parameters else parts.literals
+    words = [word for word in map(_segment_word, segments) if word]
+    if app or not words:
+        words.insert(0, identifier_word(parts.app))
+    words.append(verb)
     if parts.version and parts.version != "v1":
         words.append(parts.version)
     return "_".join(words)
+
+
+def _segments_after_version(path: str) -> tuple[str, ...]:
+    """The literal and `{param}` segments left after step 1, in path order."""
+    segments = [segment for segment in path.split("/") if segment][1:]
+    if segments and segments[0] == "api":
+        segments = segments[1:]
+    if split_path(path).version:
+        segments = segments[1:]
+    return tuple(segments)
+
+
+def _segment_word(segment: str) -> str:
+    """A literal as `identifier_word` makes it; `{conversation_id}` as `by_conversation_id`."""
+    if segment.startswith("{"):
+        return "by_" + identifier_word(segment.strip("{}"))
+    return identifier_word(segment)
+
+
+def _parameter_count(path: str) -> int:
+    return sum(segment.startswith("{") for segment in path.split("/"))
 
 
 def _verb(method: str, operation: dict[str, Any], document: dict[str, Any]) -> str:
@@ -133,6 +176,36 @@ def document_operations(document: dict[str, Any]) -> list[tuple[str, str, dict[s
     return list(iter_operations(document))
 
 
+def break_ties(named: list[Named], document: dict[str, Any]) -> list[Named]:
+    """Step 5 of the rule: in each group sharing a name, all but the first (fewest `{param}`
+    segments, then path, then method) take their first tie-break name that no operation has.
+    A group step 5 cannot separate keeps its shared name, for `find_collisions` to report."""
+    groups: dict[str, list[Named]] = defaultdict(list)
+    for entry in named:
+        groups[entry.name].append(entry)
+    taken = set(groups)
+    renamed: dict[tuple[str, str], str] = {}
+    for name in sorted(groups):
+        tied = sorted(groups[name], key=lambda e: (_parameter_count(e.path), e.path, e.method))
+        for entry in tied[1:]:
+            candidates = tie_break_names(entry.path, entry.method, entry.operation, document)
+            free = [candidate for candidate in candidates if candidate not in taken]
+            if free:
+                renamed[(entry.path, entry.method)] = free[0]
+                taken.add(free[0])
+    return [replace(entry, name=renamed.get((entry.path, entry.method), entry.name)) for entry in named]
+
+
+def assigned_names(document: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """Every operation's name by the whole rule (step 5 included), by (path, method): for the
+    steps that must name operations as this normalizer will, before or without it."""
+    named = [
+        Named(operation_name(path, method, operation, document), path, method, operation)
+        for path, method, operation in iter_operations(document)
+    ]
+    return {(entry.path, entry.method): entry.name for entry in break_ties(named, document)}
+
+
 def find_collisions(named: list[Named]) -> dict[str, list[str]]:
     """Names given to more than one operation, each with its `METHOD /path` list."""
     owners: dict[str, list[str]] = defaultdict(list)
@@ -176,18 +249,21 @@ def _parameters(entry: Named, document: dict[str, Any]) -> list[dict[str, Any]]:
 
 def normalize(document: dict[str, Any]) -> list[str]:
     """Rename every operation by the rule above; fail on any name clash, change nothing then."""
-    named = [
-        Named(operation_name(path, method, operation, document), path, method, operation)
-        for path, method, operation in document_operations(document)
-    ]
+    named = break_ties(
+        [
+            Named(operation_name(path, method, operation, document), path, method, operation)
+            for path, method, operation in document_operations(document)
+        ],
+        document,
+    )
     collisions = find_collisions(named)
     if collisions:
         listed = "; ".join(f"{name} <- {', '.join(where)}" for name, where in collisions.items())
         raise PatchError(
             f"operation_names: {len(collisions)} operationIds would be shared ({listed}) by the naming "
             "rule (path words after the app and version, then the verb: GET list or retrieve by its "
-            "200 response); no overlay is at fault: refine the rule in "
-            "scripts/patch/normalizers/operation_names.py"
+            "200 response; a tie adds `by_<param>` words, then the app prefix); no overlay is at "
+            "fault: refine the rule in scripts/patch/normalizers/operation_names.py"
         )
     clashes = find_model_clashes(named, document)
     if clashes:

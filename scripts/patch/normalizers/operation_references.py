@@ -22,7 +22,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from scripts.patch.normalizers.operation_names import document_operations, operation_name
+from scripts.patch.normalizers.operation_names import assigned_names, document_operations
 from scripts.patch.normalizers.resource_tags import resource_tag
 
 _REFERENCE = re.compile(r"`([a-z][a-z0-9_]*)(\([^`]*\))?`")
@@ -38,21 +38,21 @@ def spellings(upstream_id: str) -> set[str]:
     return {plain, unsuffixed, _V1.sub("", unsuffixed)}
 
 
-def client_name(path: str, method: str, operation: dict[str, Any], document: dict[str, Any]) -> str:
-    """`client.<resource>.<method>` of an operation, by the client's naming rules."""
+def client_name(path: str, name: str) -> str:
+    """`client.<resource>.<method>` of the operation at `path` named `name` (`assigned_names`)."""
     resource = resource_tag(path)
-    name = operation_name(path, method, operation, document)
     return f"client.{resource}.{name.removeprefix(resource + '_')}"
 
 
 def client_names(document: dict[str, Any]) -> dict[str, str]:
     """Upstream spelling -> the client's name (the module docstring's rule); the one mapping."""
     candidates: dict[str, list[tuple[tuple[bool, bool, int, int], str]]] = defaultdict(list)
+    assigned = assigned_names(document)
     for path, method, operation in document_operations(document):
         upstream = operation.get("operationId")
         if not isinstance(upstream, str):
             continue
-        name = client_name(path, method, operation, document)
+        name = client_name(path, assigned[(path, method)])
         version = _VERSION.search(name)
         preference = (
             bool(operation.get("deprecated")),

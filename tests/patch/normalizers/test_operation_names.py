@@ -12,7 +12,7 @@ from openapi_python_client.strings import snake_case
 
 from scripts.core.errors import PatchError
 from scripts.core.openapi_document import iter_operations
-from scripts.patch.normalizers.operation_names import normalize
+from scripts.patch.normalizers.operation_names import Named, break_ties, normalize, operation_name
 
 ARRAY = {"type": "array", "items": {"type": "object"}}
 OBJECT = {"type": "object", "properties": {"id": {"type": "integer"}}}
@@ -129,18 +129,69 @@ def test_report_counts_renames_and_numeric_suffixes() -> None:
     assert "scenarios-run-pipecat-v1_2 -> scenarios_run_scenarios_pipecat_create" in report[1]
 
 
-def test_a_shared_name_fails_listing_both_operations_and_changes_nothing() -> None:
+def test_a_tie_gives_the_name_to_the_fewest_parameters_and_by_param_words_to_the_other() -> None:
+    # In the 2026-07-01 document `GET .../conversations/` (not a list) tied with `.../{id}/`.
+    document = {
+        "paths": {
+            "/app/v2/product-chat/conversations/{conversation_id}/": {"get": op("c-retrieve_2", OBJECT)},
+            "/app/v2/product-chat/conversations/": {"get": op("c-retrieve", OBJECT)},
+        }
+    }
+    normalize(document)
+    assert names(document) == {
+        ("get", "/app/v2/product-chat/conversations/"): "product_chat_conversations_retrieve_v2",
+        (
+            "get",
+            "/app/v2/product-chat/conversations/{conversation_id}/",
+        ): "product_chat_conversations_by_conversation_id_retrieve_v2",
+    }
+
+
+def test_a_tie_without_parameters_is_told_apart_by_the_app_prefix_in_path_order() -> None:
+    paths = {
+        "/user/oauth/token/": {"post": op("user-oauth-token-create")},
+        "/user/api/v1/oauth-token/": {"post": op("oauth-token-create")},
+    }
+    forward, backward = {"paths": copy.deepcopy(paths)}, {"paths": dict(reversed(paths.items()))}
+    normalize(forward)
+    normalize(backward)
+    expected = {
+        ("post", "/user/api/v1/oauth-token/"): "oauth_token_create",
+        ("post", "/user/oauth/token/"): "user_oauth_token_create",
+    }
+    assert names(forward) == names(backward) == expected
+
+
+def test_a_tie_break_name_already_taken_moves_on_to_the_next() -> None:
     document = {
         "paths": {
             "/test_framework/v1/billing/": {"get": op("billing-info", OBJECT)},
             "/test_framework/v1/billing/{id}/": {"get": op("billing-retrieve", OBJECT)},
+            "/test_framework/v1/billing/by-id/": {"get": op("billing-by-id", OBJECT)},
+        }
+    }
+    normalize(document)
+    assert names(document) == {
+        ("get", "/test_framework/v1/billing/"): "billing_retrieve",
+        ("get", "/test_framework/v1/billing/{id}/"): "test_framework_billing_by_id_retrieve",
+        ("get", "/test_framework/v1/billing/by-id/"): "billing_by_id_retrieve",
+    }
+
+
+def test_a_tie_the_tie_break_cannot_separate_fails_listing_the_operations_and_changes_nothing() -> None:
+    document = {
+        "paths": {
+            "/test_framework/v1/bill-ing/": {"get": op("billing-info", OBJECT)},
+            "/test_framework/v1/bill.ing/": {"get": op("billing-dot", OBJECT)},
+            "/test_framework/v1/bill_ing/": {"get": op("billing-retrieve", OBJECT)},
         }
     }
     before = copy.deepcopy(document)
-    with pytest.raises(PatchError, match="billing_retrieve") as caught:
-        normalize(document)
-    assert "GET /test_framework/v1/billing/," in str(caught.value)
-    assert "GET /test_framework/v1/billing/{id}/" in str(caught.value)
+    with pytest.raises(PatchError, match="bill_ing_retrieve") as caught:
+        normalize(document)  # bill.ing takes the app-prefixed name, bill_ing has none left
+    assert "GET /test_framework/v1/bill-ing/, GET /test_framework/v1/bill_ing/)" in str(caught.value)
+    assert "a tie adds `by_<param>` words, then the app prefix" in str(caught.value)
+    assert "no overlay is at fault" in str(caught.value) and "spec/overlays" not in str(caught.value)
     assert document == before
 
 
@@ -237,3 +288,12 @@ def test_an_api_segment_after_the_app_is_dropped_and_only_it(path: str, name: st
     document = {"paths": {path: {"post": op("x")}}}
     normalize(document)
     assert names(document) == {("post", path): name}
+
+
+def test_the_tie_break_renames_nothing_in_the_real_document(mirror: Path) -> None:
+    document = load_api_key_document(mirror)
+    plain = [
+        Named(operation_name(path, method, operation, document), path, method, operation)
+        for path, method, operation in iter_operations(document)
+    ]
+    assert break_ties(plain, document) == plain

@@ -80,3 +80,15 @@ def test_on_the_mirror_every_rewritten_name_is_an_operation_of_the_client(mirror
     assert mentioned and mentioned <= names
     assert "client.scenarios.run_scenarios_pipecat_v2_create_v2" in mentioned
     assert operation_references.__doc__ and "Delete when" in operation_references.__doc__
+
+
+def test_a_tied_operation_is_named_as_the_tie_break_names_it() -> None:
+    document = {
+        "paths": {
+            "/test_framework/v1/billing/": {"get": op("billing-retrieve")},
+            "/test_framework/v1/billing/{id}/": {"get": op("billing-retrieve_2")},
+        }
+    }
+    names = client_names(document)
+    assert names["billing_retrieve"] == "client.billing.retrieve"
+    assert names["billing_retrieve_2"] == "client.billing.by_id_retrieve"

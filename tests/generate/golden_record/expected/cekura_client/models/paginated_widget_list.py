@@ -89,5 +89,6 @@ class PaginatedWidgetList(ExtraKeys[Any]):
             previous,
         )
 
-        paginated_widget_list.additional_properties = d
+        if d:
+            paginated_widget_list.additional_properties = d
         return paginated_widget_list

@@ -74,5 +74,6 @@ class PatchedWidget(ExtraKeys[Any]):
             language,
         )
 
-        patched_widget.additional_properties = d
+        if d:
+            patched_widget.additional_properties = d
         return patched_widget

@@ -132,5 +132,6 @@ class Widget(ExtraKeys[Any]):
             created,
         )
 
-        widget.additional_properties = d
+        if d:
+            widget.additional_properties = d
         return widget

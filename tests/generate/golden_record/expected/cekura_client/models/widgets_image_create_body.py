@@ -47,5 +47,6 @@ class WidgetsImageCreateBody(ExtraKeys[Any]):
             caption,
         )
 
-        widgets_image_create_body.additional_properties = d
+        if d:
+            widgets_image_create_body.additional_properties = d
         return widgets_image_create_body
