@@ -297,3 +297,17 @@ def test_the_tie_break_renames_nothing_in_the_real_document(mirror: Path) -> Non
         for path, method, operation in iter_operations(document)
     ]
     assert break_ties(plain, document) == plain
+
+
+def test_a_tie_break_name_leaves_out_the_api_and_version_segments() -> None:
+    document = {
+        "paths": {
+            "/user/api/v1/widgets/": {"get": op("widgets-info", OBJECT)},
+            "/user/api/v1/widgets/{id}/": {"get": op("widgets-retrieve", OBJECT)},
+        }
+    }
+    normalize(document)
+    assert names(document) == {
+        ("get", "/user/api/v1/widgets/"): "widgets_retrieve",
+        ("get", "/user/api/v1/widgets/{id}/"): "widgets_by_id_retrieve",
+    }
