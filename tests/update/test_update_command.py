@@ -291,3 +291,11 @@ def test_without_from_every_source_comes_from_the_mirror_and_may_differ_from_the
     lock = Lock({"openapi.json": LockedFile(URL, sha256_hex(dump_json(document(1))), 1, "2026-08-01")})
     fetched = fetch_new([source], lock, origin=None, mirror=str(mirror), policy=RetryPolicy())
     assert [(item.source, item.data) for item in fetched] == [(source, dump_json(document(2)))]
+
+
+def test_the_checks_are_told_of_the_client_the_update_built_and_of_no_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CEKURA_PREBUILT_CLIENT", "/stale/client")
+    assert "CEKURA_PREBUILT_CLIENT" not in check_environment()
+    assert check_environment(tmp_path / "generated")["CEKURA_PREBUILT_CLIENT"] == str(tmp_path / "generated")
