@@ -299,3 +299,12 @@ def test_the_checks_are_told_of_the_client_the_update_built_and_of_no_other(
     monkeypatch.setenv("CEKURA_PREBUILT_CLIENT", "/stale/client")
     assert "CEKURA_PREBUILT_CLIENT" not in check_environment()
     assert check_environment(tmp_path / "generated")["CEKURA_PREBUILT_CLIENT"] == str(tmp_path / "generated")
+
+
+def test_the_checks_of_an_update_get_the_client_it_built(tmp_path: Path) -> None:
+    layout = prepare(tmp_path)
+    probe = (
+        "import os, pathlib, sys; client = pathlib.Path(os.environ.get('CEKURA_PREBUILT_CLIENT', '/none')); "
+        "sys.exit(0 if client == pathlib.Path.cwd() / 'generated' and client.is_dir() else 5)"
+    )
+    assert update(layout, tmp_path / "next.json", check=(sys.executable, "-c", probe)) == 10
