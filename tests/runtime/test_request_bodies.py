@@ -462,8 +462,11 @@ def first_difference(expected: Any, actual: Any, path: str = "") -> str:
 def test_files_reach_drf_as_named_parts_with_their_content_type(
     operations: dict[str, Operation], drf: DrfApp
 ) -> None:
-    needed = ("scenarios_condition_audio_create_v2", "scenarios_condition_audio_create")
-    needed += ("aiagents_upload_knowledge_base_create_v2",)
+    needed = (
+        "scenarios_condition_audio_create_v2",
+        "scenarios_condition_audio_create",
+        "aiagents_upload_knowledge_base_create_v2",
+    )
     if missing := [name for name in needed if name not in operations]:
         pytest.skip(f"this version of the document has no {', '.join(missing)}: the upload cases use them")
     audio, second_audio, knowledge = file_cases(operations)
