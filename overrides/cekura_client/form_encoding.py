@@ -68,7 +68,8 @@ indexes in brackets) and suggesting `body_content_type="application/json"`:
 - a property name holding a control character (`parse_html_dict`'s pattern `^obj\.(.+)$` stops
   at a line break, so the key is dropped); in multipart, also a part name (the form key) or file
   name holding `"`: httpx writes it percent-encoded (`%22`, HTML5 form encoding) and Django reads
-  the encoded text;
+  the encoded text; a file name that holds a character that is not printable or an HTML character
+  reference (Django's `sanitize_file_name` removes the one and unescapes the other);
 - more than Django's limits, which it answers with a bare 400 page before DRF sees the body (see
   the constants below): more than 1,000 fields in a form or 1,000 text parts in multipart, an
   urlencoded body (or multipart text parts) over 2.5 MiB, or more than 100 files;
@@ -100,6 +101,7 @@ What remains different, not detectable here:
   and lists of lists; and an omitted `DictField` reads as `{}` in any form body.
 """
 
+import html
 import json
 import math
 from collections.abc import Collection, Iterator, Mapping
@@ -366,6 +368,16 @@ def _file_part(value: Any, path: str) -> MultipartPart:
         raise ValueError(
             f"{path}: the file name {file_name!r} holds '\"' or a control character, which httpx "
             "percent-encodes and Django reads encoded; rename the file"
+        )
+    if not str(file_name).isprintable():
+        raise ValueError(
+            f"{path}: the file name {file_name!r} holds a character that is not printable, which "
+            "Django removes from the name; rename the file"
+        )
+    if html.unescape(str(file_name)) != str(file_name):
+        raise ValueError(
+            f"{path}: the file name {file_name!r} holds an HTML character reference, which Django "
+            "reads decoded ('&amp;' as '&'); rename the file"
         )
     return str(file_name), payload, mime_type
 

@@ -71,14 +71,25 @@ def one_operation_document(project: Path, output: Path) -> str:
     return f"{method.upper()} {path}"
 
 
+def update_environment(environ: dict[str, str]) -> dict[str, str]:
+    """`environ` for the update in the copy: this interpreter's tools first, and the mirror named
+    so that it resolves from the copy too."""
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**environ, "PATH": os.pathsep.join([bin_dir, environ.get("PATH", "")])}
+    # The copy is not beside the mirror as this project is: name the mirror it would have used,
+    # and a relative one (`../shared/cekura-spec`) from here, where it was given.
+    default_mirror = paths.ROOT.parent / "shared" / "cekura-spec"
+    mirror = env.get(MIRROR_ENV)
+    if not mirror and default_mirror.is_dir():
+        env[MIRROR_ENV] = str(default_mirror)
+    elif mirror and "://" not in mirror and not Path(mirror).is_absolute():
+        env[MIRROR_ENV] = str((paths.ROOT / mirror).resolve())
+    return env
+
+
 def run_update(project: Path, document: Path) -> tuple[float, int, str]:
     """Wall seconds, exit code and output of the update in `project`, reading `document`."""
-    bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": os.pathsep.join([bin_dir, os.environ.get("PATH", "")])}
-    # The copy is not beside the mirror as this project is: name the mirror it would have used.
-    default_mirror = paths.ROOT.parent / "shared" / "cekura-spec"
-    if not env.get(MIRROR_ENV) and default_mirror.is_dir():
-        env[MIRROR_ENV] = str(default_mirror)
+    env = update_environment(dict(os.environ))
     command = [sys.executable, "-m", "scripts.update.update_spec", "--from", str(document)]
     start = time.perf_counter()
     completed = subprocess.run(

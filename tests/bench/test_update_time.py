@@ -1,15 +1,23 @@
 """The update-time item's set-up: a project copy and a document with exactly one operation changed."""
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from scripts.bench.update_time import CHANGE, changed_operation, copy_project, one_operation_document
+from scripts.bench.update_time import (
+    CHANGE,
+    changed_operation,
+    copy_project,
+    one_operation_document,
+    update_environment,
+)
 from scripts.core import paths
 from scripts.core.errors import ToolchainError
 from scripts.core.openapi_document import iter_operations
+from scripts.upstream.fetch_spec import MIRROR_ENV
 
 
 def operations(document: dict[str, Any]) -> dict[tuple[str, str], str]:
@@ -51,3 +59,14 @@ def test_an_uncached_document_is_a_clear_error(tmp_path: Path) -> None:
     (copy / "spec" / "upstream" / "openapi.json").unlink()
     with pytest.raises(ToolchainError, match=r"openapi\.json is not cached and locked: run `nox -s fetch`"):
         one_operation_document(copy, tmp_path / "changed.json")
+
+
+def test_a_relative_mirror_is_named_from_the_project_for_the_copy() -> None:
+    env = update_environment({"PATH": "/usr/bin", MIRROR_ENV: "../shared/cekura-spec"})
+    assert env[MIRROR_ENV] == str((paths.ROOT / "../shared/cekura-spec").resolve())
+    assert env["PATH"].startswith(str(Path(sys.executable).parent))
+
+
+def test_an_absolute_mirror_or_a_url_is_passed_as_it_is() -> None:
+    for mirror in ("/srv/mirror", "http://127.0.0.1:8000/mirror"):
+        assert update_environment({MIRROR_ENV: mirror})[MIRROR_ENV] == mirror

@@ -561,6 +561,30 @@ def test_a_file_name_with_a_space_reaches_django_as_written(client: httpx.Client
     assert data["file"]["file_name"] == "my report.txt"
 
 
+RENAMED_BY_DJANGO = [
+    pytest.param("a\x1bb.txt", "ab.txt", id="ESC, which httpx leaves as it is"),
+    pytest.param("a\u200bb.txt", "ab.txt", id="a zero-width space"),
+    pytest.param("Q&amp;A.txt", "Q&A.txt", id="an HTML character reference"),
+]
+
+
+@pytest.mark.parametrize(("file_name", "django_reads"), RENAMED_BY_DJANGO)
+def test_django_renames_a_file_whose_name_is_not_printable_or_holds_a_reference(
+    client: httpx.Client, file_name: str, django_reads: str
+) -> None:
+    """Why the encoder refuses them: `MultiPartParser.sanitize_file_name` unescapes HTML character
+    references and removes characters that are not printable, so the file arrives renamed."""
+    parts = [("title", (None, b"t")), ("file", (file_name, b"x", "text/plain"))]
+    data = read(client, PATHS["files"], MULTIPART, files=parts)
+    assert data["file"]["file_name"] == django_reads
+
+
+@pytest.mark.parametrize(("file_name", "django_reads"), RENAMED_BY_DJANGO)
+def test_a_file_name_django_would_rename_is_refused(file_name: str, django_reads: str) -> None:
+    with pytest.raises(ValueError, match=r"^file: the file name .* rename the file$"):
+        encode_multipart({"file": (file_name, b"x", None)})
+
+
 def test_a_json_valued_field_refuses_nan_and_infinity() -> None:
     for value in (float("nan"), float("inf")):
         with pytest.raises(ValueError, match=r"^metadata: not JSON-serialisable for a JSON-valued field: "):
