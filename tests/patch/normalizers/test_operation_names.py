@@ -178,6 +178,23 @@ def test_a_tie_break_name_already_taken_moves_on_to_the_next() -> None:
     }
 
 
+def test_a_three_way_tie_gives_each_operation_its_own_name() -> None:
+    """The second takes `by_<param>`; the third, whose `by_<param>` name is then taken, its app's."""
+    document = {
+        "paths": {
+            "/test_framework/v1/billing/{id}/": {"get": op("billing-retrieve", OBJECT)},
+            "/observability/v1/billing/{id}/": {"get": op("billing-observed", OBJECT)},
+            "/test_framework/v1/billing/": {"get": op("billing-info", OBJECT)},
+        }
+    }
+    normalize(document)
+    assert names(document) == {
+        ("get", "/test_framework/v1/billing/"): "billing_retrieve",
+        ("get", "/observability/v1/billing/{id}/"): "billing_by_id_retrieve",
+        ("get", "/test_framework/v1/billing/{id}/"): "test_framework_billing_by_id_retrieve",
+    }
+
+
 def test_a_tie_the_tie_break_cannot_separate_fails_listing_the_operations_and_changes_nothing() -> None:
     document = {
         "paths": {
