@@ -76,15 +76,7 @@ def measure(base_url: str, page_size: int, page_bytes: int, rounds: int) -> tupl
     section = Section(
         title=f"Async: {CALLS} calls, {CONCURRENCY} in flight",
         columns=["client", "median s per batch", "vs plain", "spread vs plain"],
-        rows=[
-            {
-                "client": name,
-                "median s per batch": samples.median(name),
-                "vs plain": samples.ratio(name, PLAIN),
-                "spread vs plain": "{:.3g}-{:.3g}".format(*samples.spread(name, PLAIN)),
-            }
-            for name in calls
-        ],
+        rows=samples.comparison_rows("median s per batch", PLAIN),
         note=f"{rounds} rounds, order rotated; the {page_size}-item page ({page_bytes:,} bytes); one event "
         "loop and one client each for the whole run.",
         samples=samples.by_name,

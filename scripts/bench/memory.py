@@ -65,15 +65,7 @@ def measure(
     section = Section(
         title=f"Peak memory of one {page_size:,}-item call, in a fresh interpreter",
         columns=["client", "median peak MiB", "vs plain", "spread vs plain"],
-        rows=[
-            {
-                "client": name,
-                "median peak MiB": samples.median(name),
-                "vs plain": samples.ratio(name, PLAIN),
-                "spread vs plain": "{:.3g}-{:.3g}".format(*samples.spread(name, PLAIN)),
-            }
-            for name in scripts
-        ],
+        rows=samples.comparison_rows("median peak MiB", PLAIN),
         note=f"{rounds} fresh interpreters each, order rotated; the {page_size:,}-item page "
         f"({page_bytes:,} bytes); imports included, as a script pays them.",
         samples=samples.by_name,

@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from scripts.bench.report import Cell
+
 Sampler = Callable[[], float]
 """Runs the measured thing once and returns the seconds it took (per call, when it loops)."""
 
@@ -36,6 +38,18 @@ class Samples:
         """The lowest and highest of the per-round ratios: how far one round can stray."""
         ratios = self.ratios(name, baseline)
         return min(ratios), max(ratios)
+
+    def comparison_rows(self, median_column: str, baseline: str) -> list[dict[str, Cell]]:
+        """One table row per contender: its median, and its ratio to `baseline` with the spread."""
+        return [
+            {
+                "client": name,
+                median_column: self.median(name),
+                "vs plain": self.ratio(name, baseline),
+                "spread vs plain": "{:.3g}-{:.3g}".format(*self.spread(name, baseline)),
+            }
+            for name in self.by_name
+        ]
 
 
 def round_robin(samplers: Mapping[str, Sampler], rounds: int) -> Samples:

@@ -207,3 +207,12 @@ def test_size_rows_compare_every_package_with_both_bare_outputs() -> None:
     assert [row["bytes vs bare upstream"] for row in section.rows] == [0.6, 1.0, 0.8]
     assert [row["bytes vs bare patched"] for row in section.rows] == [0.75, 1.25, 1.0]
     assert "baseline" in str(section.rows[1]["package"]) and "informative" in str(section.rows[2]["package"])
+
+
+def test_comparison_rows_give_each_contender_its_median_ratio_and_spread() -> None:
+    samples = Samples({"plain": [1.0, 2.0, 4.0], "client": [1.0, 3.0, 4.4]})
+    rows = samples.comparison_rows("median s", "plain")
+    assert rows == [
+        {"client": "plain", "median s": 2.0, "vs plain": 1.0, "spread vs plain": "1-1"},
+        {"client": "client", "median s": 3.0, "vs plain": 1.1, "spread vs plain": "1-1.5"},
+    ]
