@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from scripts.bench.calls import API_KEY, PATH, result_count
+from scripts.bench.calls import API_KEY, PATH, generated_client, result_count
 from scripts.bench.report import Goal, Section
 from scripts.bench.timing import Sampler, round_robin
 
@@ -25,13 +25,10 @@ LIMIT = 1.05
 
 
 def contenders(base_url: str, page_size: int) -> dict[str, Callable[[], Awaitable[Any]]]:
-    from cekura_client import AuthenticatedClient
     from cekura_client.api.call_logs import call_logs_list
 
     plain = httpx.AsyncClient(base_url=base_url, headers={"X-CEKURA-API-KEY": API_KEY})
-    generated = AuthenticatedClient(
-        base_url=base_url, token=API_KEY, prefix="", auth_header_name="X-CEKURA-API-KEY"
-    )
+    generated = generated_client(base_url)
 
     async def plain_call() -> Any:
         response = await plain.get(PATH, params={"page_size": page_size})

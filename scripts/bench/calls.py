@@ -57,16 +57,22 @@ def write_pages(pages: dict[int, bytes], workdir: Path) -> dict[int, Path]:
     return files
 
 
+def generated_client(base_url: str) -> Any:
+    """The generated client as the calls use it: the key in its header, nothing else configured."""
+    from cekura_client import AuthenticatedClient
+
+    return AuthenticatedClient(
+        base_url=base_url, token=API_KEY, prefix="", auth_header_name="X-CEKURA-API-KEY"
+    )
+
+
 def contenders(base_url: str, page_size: int) -> dict[str, Callable[[], Any]]:
     from cekura import Cekura
 
-    from cekura_client import AuthenticatedClient
     from cekura_client.api.call_logs import call_logs_list
 
     plain = httpx.Client(base_url=base_url, headers={"X-CEKURA-API-KEY": API_KEY})
-    generated = AuthenticatedClient(
-        base_url=base_url, token=API_KEY, prefix="", auth_header_name="X-CEKURA-API-KEY"
-    )
+    generated = generated_client(base_url)
     sdk = Cekura(api_key=API_KEY, base_url=base_url)
     decode = msgspec.json.Decoder().decode
     return {

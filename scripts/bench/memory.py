@@ -11,13 +11,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from scripts.bench.calls import API_KEY, PATH
+from scripts.bench.calls import API_KEY, GENERATED, PATH, PLAIN
 from scripts.bench.report import Goal, Section
 from scripts.bench.timing import Sampler, round_robin
 from scripts.core import paths
 
-PLAIN = "plain httpx + json.loads"
-GENERATED = "cekura_client call_logs_list.sync"
 LIMIT = 1.1
 SCRIPTS = {
     PLAIN: (
