@@ -11,7 +11,6 @@ document): each server picks its own, through `request.urlconf`, so several apps
 """
 
 import base64
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -51,6 +50,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.core.wsgi import get_wsgi_application
 from django.http import HttpResponse
 from django.urls import path
+from loopback import serving
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -155,10 +155,5 @@ def serve(urlconf: UrlConf | None = None) -> Iterator[str]:
         return result
 
     server: WSGIServer = make_server("127.0.0.1", 0, app, handler_class=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()

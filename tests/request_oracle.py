@@ -10,7 +10,6 @@ if one is given. The raw request target is recorded too (before the WSGI server 
 
 import json
 import re
-import threading
 import types
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ import django_filters
 import drf_server  # noqa: F401  # configures Django's settings (USE_TZ, TIME_ZONE) once per process
 from django.core.handlers.wsgi import WSGIRequest
 from django.urls import Resolver404, path, resolve
+from loopback import serving
 
 Recorded = dict[str, Any]
 
@@ -114,10 +114,5 @@ def serve(document: Mapping[str, Any], filtersets: Mapping[str, Any]) -> Iterato
         return [json.dumps(recorded).encode()]
 
     server: WSGIServer = make_server("127.0.0.1", 0, application, handler_class=_RawTargetHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield f"http://127.0.0.1:{server.server_port}", records
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -9,7 +9,6 @@ import json
 import shutil
 import subprocess
 import sys
-import threading
 import tomllib
 import venv
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from loopback import serving
 
 from scripts.core import paths
 from scripts.core.errors import ToolchainError
@@ -61,12 +61,8 @@ class OneScenario(BaseHTTPRequestHandler):
 @pytest.fixture
 def server() -> Iterator[str]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), OneScenario)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with serving(httpd):
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
 SMOKE = """

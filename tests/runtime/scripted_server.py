@@ -7,13 +7,14 @@ without answering, as a server that crashed mid-request would. `tls` serves HTTP
 
 import json
 import ssl
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from loopback import serving
 
 
 @dataclass(frozen=True)
@@ -108,11 +109,5 @@ def serve(answer: Answer, tls: ssl.SSLContext | None = None) -> Iterator[Server]
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     scheme = "https" if tls is not None else "http"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield Server(url=f"{scheme}://127.0.0.1:{server.server_address[1]}", requests=received)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

@@ -6,7 +6,6 @@ import functools
 import json
 import signal
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from loopback import serving
 from update_driver import TODAY, URL, document, prepare
 
 from scripts.core import paths
@@ -235,11 +235,8 @@ def moved_document(tmp_path: Path) -> Iterator[str]:
             """Keep test output quiet."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/moved.json"
-    server.shutdown()
-    server.server_close()
+    with serving(server):
+        yield f"http://127.0.0.1:{server.server_address[1]}/moved.json"
 
 
 def test_from_takes_the_document_from_its_origin_and_the_pages_from_the_mirror_even_changed(

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 
 import httpx
 import pytest
+from loopback import serving
 
 from scripts.core.errors import FetchError
 from scripts.core.jsonio import sha256_hex
@@ -86,13 +87,10 @@ def server() -> Iterator[Server]:
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    state.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    yield state
-    state.release.set()
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(httpd):
+        state.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        yield state
+        state.release.set()
 
 
 @pytest.fixture

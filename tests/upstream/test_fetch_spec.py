@@ -268,7 +268,7 @@ def test_a_download_fails_at_its_deadline(
     if handler is drips:
         assert re.search(r"fetch: openapi\.json: \d+ bytes of 10,000,000 \(0%\), \ds", progress), progress
     else:
-        assert progress == ""
+        assert progress == "", progress
 
 
 def test_a_slow_download_that_completes_shows_its_progress(capsys: pytest.CaptureFixture[str]) -> None:
