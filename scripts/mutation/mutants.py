@@ -3,9 +3,11 @@
 For each module named in `mutation/modules.toml` (or only those given on the command line), every
 mutant that cosmic-ray's operators make (one realistic bug at a time: a comparison's boundary, a
 flipped condition, a number off by one, `and` for `or`, a loop that never runs, ...) is written over
-the module in place, then only the test files that cover the module run, in a fresh process. A
-failing or timed-out run kills the mutant; a passing one lets it survive. The module is put back
-after each mutant, and on any exit.
+the module in a scratch copy of the repository, then only the test files that cover the module
+run, the tests that reach the mutated line first (`test_order`), each run in a fork of a waiting
+pytest process that has the installed libraries imported already (`fork_server`). A failing or
+timed-out run kills the mutant; a passing one lets it survive. The module is put back after each
+mutant, and on any exit.
 
 Mutants reviewed as equivalent or harmless are listed in `mutation/equivalent.toml`, each with its
 reason; they are left out of the kill rate. Writes `reports/mutants.md` and `reports/mutants.json`
@@ -21,7 +23,6 @@ import os
 import queue
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +35,8 @@ from typing import Any
 
 from scripts.core import paths
 from scripts.core.errors import ToolchainError
+from scripts.mutation.fork_server import ForkServer
+from scripts.mutation.test_order import COVERAGE_OUT_ENV, COVERED_SUFFIX_ENV, FIRST_ENV, RECORDED_ENV
 
 CONFIG_FILE = paths.ROOT / "mutation" / "modules.toml"
 EQUIVALENT_FILE = paths.ROOT / "mutation" / "equivalent.toml"
@@ -43,6 +46,7 @@ GOAL_PERCENT = 90.0
 # A mutant whose tests run this much longer than the unmutated baseline (an endless loop) is killed.
 TIMEOUT_FACTOR = 3.0
 TIMEOUT_MARGIN_SECONDS = 20.0
+SLOWEST_LISTED = 15  # in the report: where a run's time went
 # Two workers: one per core of the machine the 30-minute budget is for.
 DEFAULT_JOBS = 2
 # Left out: xdist (one process per mutant), and the hypothesis and schemathesis plugins, whose
@@ -50,7 +54,7 @@ DEFAULT_JOBS = 2
 PYTEST_ARGS = [
     *("-x", "-q", "-p", "no:xdist", "-p", "no:cacheprovider"),
     *("-p", "no:schemathesis", "-p", "no:hypothesispytest"),
-    *("-p", "scripts.mutation.generator_cache"),
+    *("-p", "scripts.mutation.generator_cache", "-p", "scripts.mutation.test_order"),
 ]
 
 
@@ -82,6 +86,7 @@ class Outcome:
     mutant: Mutant
     status: str  # killed, survived, timeout, equivalent
     reason: str = ""
+    seconds: float = 0.0
 
 
 # Each operator makes one realistic mistake; cosmic-ray's full set (every binary operator for
@@ -210,31 +215,14 @@ def _changed_line(old: list[str], new: list[str]) -> tuple[int, str, str]:
     return 0, "", ""
 
 
-def run_tests(
-    root: Path, tests: list[str], timeout: float, cache: Path, output: Path | None = None
-) -> tuple[bool, float]:
-    """Run `tests` in a fresh pytest process inside `root`; (passed, seconds). A timeout fails.
-
-    `output` receives pytest's output (the baseline run keeps it, to report skips)."""
-    env = {
+def test_environment(cache: Path) -> dict[str, str]:
+    """The environment every test run gets: the generator cache, and the spec mirror's absolute path."""
+    return {
         **os.environ,
         "PYTHONDONTWRITEBYTECODE": "1",
         "CEKURA_MUTANTS_GENERATOR_CACHE": str(cache),
         MIRROR_VARIABLE: mirror_for_workspace(),
     }
-    command = [sys.executable, "-m", "pytest", *PYTEST_ARGS, *tests]
-    started = time.monotonic()
-    with open(output or os.devnull, "wb") as sink:
-        process = subprocess.Popen(
-            command, cwd=root, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            code = process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            return False, time.monotonic() - started
-    return code == 0, time.monotonic() - started
 
 
 def mirror_for_workspace() -> str:
@@ -275,8 +263,28 @@ def test_module(
     """Run `module`'s tests against each of its mutants, one mutant per workspace at a time.
 
     With `retest`, only those mutants run; the others count as killed, as in the previous run."""
-    log = workspaces[0] / ".mutants-baseline.log"
-    passed, baseline = run_tests(workspaces[0], module.tests, timeout=1800, cache=cache, output=log)
+    # One server per workspace and module: each starts with nothing imported but pytest.
+    servers = [ForkServer(workspace, test_environment(cache)) for workspace in workspaces]
+    try:
+        return _test_with_servers(module, equivalents, list(zip(workspaces, servers, strict=True)), retest)
+    finally:
+        for server in servers:
+            server.close()
+
+
+def _test_with_servers(
+    module: ModuleConfig,
+    equivalents: dict[tuple[str, str, str, str], str],
+    workers: list[tuple[Path, ForkServer]],
+    retest: set[tuple[str, str, str, str]] | None,
+) -> list[Outcome]:
+    workspace, server = workers[0]
+    log = workspace / ".mutants-baseline.log"
+    recorded = workspace / ".mutants-coverage.json"
+    imported = workspace / ".mutants-imported"
+    recording = {COVERAGE_OUT_ENV: str(recorded), COVERED_SUFFIX_ENV: module.path.removeprefix("overrides/")}
+    arguments = [*PYTEST_ARGS, *module.tests]
+    passed, baseline = server.run(arguments, 1800, recording, output=log, modules=imported)
     summary = log.read_text(encoding="utf-8", errors="replace").splitlines()
     if not passed:
         raise ToolchainError(
@@ -288,11 +296,15 @@ def test_module(
         # A skipped test passes whatever the mutant: every mutant it alone would kill would survive.
         raise ToolchainError(f"the tests of {module.name} skip without any mutant: {skips[0]}")
     timeout = baseline * TIMEOUT_FACTOR + TIMEOUT_MARGIN_SECONDS
+    reaching = tests_reaching(json.loads(recorded.read_text(encoding="utf-8")), module)
+    libraries = imported.read_text(encoding="utf-8").split("\n")
+    for _, each in workers:
+        each.preload(libraries)
     mutants = list(mutants_of(module))
     print(f"{module.name}: {len(mutants)} mutants, tests take {baseline:.1f} s", flush=True)
-    free: queue.Queue[Path] = queue.Queue()
-    for workspace in workspaces:
-        free.put(workspace)
+    free: queue.Queue[tuple[Path, ForkServer]] = queue.Queue()
+    for worker in workers:
+        free.put(worker)
 
     def judge(mutant: Mutant) -> Outcome:
         reason = equivalents.get(mutant.key())
@@ -300,22 +312,49 @@ def test_module(
             return Outcome(mutant, "equivalent", reason)
         if retest is not None and mutant.key() not in retest:
             return Outcome(mutant, "killed", "in the previous run")
-        workspace = free.get()
+        workspace, server = free.get()
         target = workspace / module.path
         original = target.read_bytes()
+        first = workspace / ".mutants-first"
         try:
             target.write_text(mutant.code, encoding="utf-8")
-            passed, seconds = run_tests(workspace, module.tests, timeout, cache)
+            first.write_text("\n".join(reaching.get(mutant.line, [])), encoding="utf-8")
+            ordering = {FIRST_ENV: str(first), RECORDED_ENV: str(recorded)}
+            passed, seconds = server.run(arguments, timeout, ordering)
         finally:
             target.write_bytes(original)
-            free.put(workspace)
+            free.put((workspace, server))
         status = "timeout" if seconds >= timeout else ("survived" if passed else "killed")
         if status == "survived":
             print(f"  survived: {_where(mutant)}", flush=True)
-        return Outcome(mutant, status)
+        return Outcome(mutant, status, seconds=seconds)
 
-    with ThreadPoolExecutor(max_workers=len(workspaces)) as pool:
+    with ThreadPoolExecutor(max_workers=len(workers)) as pool:
         return list(pool.map(judge, mutants))
+
+
+def tests_reaching(recorded: dict[str, Any], module: ModuleConfig) -> dict[int, list[str]]:
+    """For each line of `module`, the tests the baseline saw run its statement, fastest first.
+
+    coverage.py records a statement at its first line; a mutant may change a later line of it
+    (a condition written over several lines), so every line of a statement maps to its tests."""
+    by_line = {int(line): tests for line, tests in recorded["lines"].items()}
+    seconds: dict[str, float] = recorded["seconds"]
+    source = (paths.ROOT / module.path).read_text(encoding="utf-8")
+    starts: dict[int, int] = {}
+    spans: dict[int, int] = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.stmt) and node.end_lineno is not None:
+            for line in range(node.lineno, node.end_lineno + 1):
+                # The innermost statement holding the line: the one with the shortest span.
+                span = node.end_lineno - node.lineno
+                if line not in starts or span < spans[line]:
+                    starts[line], spans[line] = node.lineno, span
+    return {
+        line: sorted(by_line[start], key=lambda test: seconds.get(test, 0.0))
+        for line, start in starts.items()
+        if start in by_line
+    }
 
 
 def _where(mutant: Mutant) -> str:
@@ -330,6 +369,7 @@ class Tally:
     killed: int = 0
     survived: int = 0
     equivalent: int = 0
+    timeouts: int = 0  # killed by the timeout (counted in `killed`): each cost the full timeout
     seconds: float = 0.0
 
     @property
@@ -343,6 +383,7 @@ def tally(module: str, outcomes: list[Outcome], seconds: float) -> Tally:
     for outcome in outcomes:
         if outcome.status in ("killed", "timeout"):
             counts.killed += 1
+            counts.timeouts += outcome.status == "timeout"
         elif outcome.status == "survived":
             counts.survived += 1
         else:
@@ -370,6 +411,12 @@ def render_report(data: dict[str, Any]) -> str:
     lines += [
         f"- {s['file']}:{s['line']} {s['operator']}: `{s['before']}` -> `{s['after']}`" for s in survivors
     ] or ["none"]
+    slowest = data.get("slowest", [])
+    if slowest:
+        lines += ["", "## Slowest mutant runs of this run", ""]
+        lines += [
+            f"- {s['seconds']:.1f} s, {s['status']}: {s['file']}:{s['line']} {s['operator']}" for s in slowest
+        ]
     if data["stale_equivalents"]:
         lines += ["", "## Equivalent entries that match no mutant any more", ""]
         lines += [f"- {entry}" for entry in data["stale_equivalents"]]
@@ -397,9 +444,20 @@ def report_data(tallies: list[Tally], outcomes: list[Outcome], stale: list[str])
         for o in outcomes
         if o.status == "survived"
     ]
+    ran = sorted((o for o in outcomes if o.seconds), key=lambda o: o.seconds, reverse=True)
+    slowest = [
+        {
+            "file": o.mutant.path,
+            "line": o.mutant.line,
+            "operator": o.mutant.operator.removeprefix("core/"),
+            "status": o.status,
+            "seconds": round(o.seconds, 1),
+        }
+        for o in ran[:SLOWEST_LISTED]
+    ]
     paths_run = {o.mutant.path for o in outcomes}
     kept = [e for e in previous.get("stale_equivalents", []) if e.split(" | ")[0] not in paths_run]
-    return {"modules": modules, "survivors": survivors, "stale_equivalents": kept + stale}
+    return {"modules": modules, "survivors": survivors, "stale_equivalents": kept + stale, "slowest": slowest}
 
 
 def previous_survivors(module: ModuleConfig) -> set[tuple[str, str, str, str]]:
