@@ -296,7 +296,8 @@ def _test_with_servers(
         # A skipped test passes whatever the mutant: every mutant it alone would kill would survive.
         raise ToolchainError(f"the tests of {module.name} skip without any mutant: {skips[0]}")
     timeout = baseline * TIMEOUT_FACTOR + TIMEOUT_MARGIN_SECONDS
-    reaching = tests_reaching(json.loads(recorded.read_text(encoding="utf-8")), module)
+    source = (paths.ROOT / module.path).read_text(encoding="utf-8")
+    reaching = covering_tests(json.loads(recorded.read_text(encoding="utf-8")), source)
     libraries = imported.read_text(encoding="utf-8").split("\n")
     for _, each in workers:
         each.preload(libraries)
@@ -333,14 +334,13 @@ def _test_with_servers(
         return list(pool.map(judge, mutants))
 
 
-def tests_reaching(recorded: dict[str, Any], module: ModuleConfig) -> dict[int, list[str]]:
-    """For each line of `module`, the tests the baseline saw run its statement, fastest first.
+def covering_tests(recorded: dict[str, Any], source: str) -> dict[int, list[str]]:
+    """For each line of the module's `source`, the tests the baseline saw run its statement, fastest first.
 
     coverage.py records a statement at its first line; a mutant may change a later line of it
     (a condition written over several lines), so every line of a statement maps to its tests."""
     by_line = {int(line): tests for line, tests in recorded["lines"].items()}
     seconds: dict[str, float] = recorded["seconds"]
-    source = (paths.ROOT / module.path).read_text(encoding="utf-8")
     starts: dict[int, int] = {}
     spans: dict[int, int] = {}
     for node in ast.walk(ast.parse(source)):

@@ -258,3 +258,63 @@ def test_a_policy_cannot_be_changed_once_shared(retries: ModuleType) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         policy.max_retry_after = 3600.0
     assert policy.max_retry_after == 60.0
+
+
+# --- The call's deadline at its edges ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("deadline", [0, 0.0, -1.0, float("nan")])
+def test_a_deadline_that_is_not_above_zero_is_refused(retries: ModuleType, deadline: float) -> None:
+    with pytest.raises(ValueError, match="deadline must be a number of seconds above 0"):
+        retries.overall_deadline(httpx.Timeout(5.0), deadline)
+
+
+@pytest.mark.parametrize(
+    ("timeout", "deadline", "seconds"),
+    [
+        (httpx.Timeout(5.0), 0.5, 0.5),  # given: kept, even below the timeouts
+        (httpx.Timeout(5.0), None, 10.0),  # by default twice the longest timeout
+        (httpx.Timeout(connect=1.0, read=4.0, write=2.0, pool=3.0), None, 8.0),
+        (httpx.Timeout(5.0, connect=None), None, float("inf")),  # one attempt without a limit: none
+        (httpx.Timeout(None), None, float("inf")),
+        (None, None, float("inf")),
+    ],
+)
+def test_the_default_deadline_is_twice_the_longest_timeout(
+    retries: ModuleType, timeout: httpx.Timeout | None, deadline: float | None, seconds: float
+) -> None:
+    assert retries.overall_deadline(timeout, deadline) == seconds
+
+
+def test_an_attempt_never_outlasts_what_is_left_of_the_deadline(retries: ModuleType) -> None:
+    timeouts = {"connect": 5.0, "read": None, "write": 1.0, "pool": 2.0}
+    assert retries.attempt_timeouts(timeouts, 2.0) == {"connect": 2.0, "read": 2.0, "write": 1.0, "pool": 2.0}
+    only_read_capped = {"connect": 5.0, "read": 10.0, "write": 1.0, "pool": 2.0}
+    assert retries.attempt_timeouts(timeouts, 10.0) == only_read_capped
+
+
+def test_a_wait_exactly_as_long_as_the_time_left_is_not_made(retries: ModuleType) -> None:
+    policy = retries.RetryPolicy(jitter=lambda delay: delay)
+    request = httpx.Request("GET", "https://api.cekura.ai/test_framework/v1/scenarios/")
+    response = httpx.Response(503, headers={"Retry-After": "2"}, request=request)
+    assert policy.delay_after_response(request, response, 0, time_left=2.0) is None
+    assert policy.delay_after_response(request, response, 0, time_left=2.01) == 2.0
+    error = httpx.ConnectError("refused", request=request)
+    assert policy.delay_after_error(request, error, 0, time_left=0.5) is None
+    assert policy.delay_after_error(request, error, 0, time_left=0.51) == 0.5
+
+
+def test_the_log_of_a_wait_past_the_deadline_says_no_time_is_left_not_a_negative_time(
+    retries: ModuleType, caplog: pytest.LogCaptureFixture
+) -> None:
+    policy = retries.RetryPolicy(jitter=lambda delay: delay)
+    request = httpx.Request("GET", "https://api.cekura.ai/test_framework/v1/scenarios/")
+    with caplog.at_level("INFO", logger="cekura_client.retries"):
+        policy.delay_after_error(request, httpx.ConnectError("refused", request=request), 0, time_left=-0.5)
+        policy.delay_after_error(request, httpx.ConnectError("refused", request=request), 0, time_left=0.25)
+    assert [record.getMessage() for record in caplog.records] == [
+        "not retrying GET /test_framework/v1/scenarios/ after ConnectError: "
+        "waiting 0.50 s would pass the call's deadline (0.00 s left)",
+        "not retrying GET /test_framework/v1/scenarios/ after ConnectError: "
+        "waiting 0.50 s would pass the call's deadline (0.25 s left)",
+    ]
