@@ -119,6 +119,7 @@ class ForkServer:
             start_new_session=True,
         )
         self._buffer = b""
+        self._running: int | None = None  # the fork running now, killed if the orchestrator stops
 
     def run(
         self,
@@ -137,14 +138,15 @@ class ForkServer:
             "modules": str(modules) if modules else None,
         }
         self._send(request)
-        pid = self._receive(started + 60)["pid"]
+        self._running = self._receive(started + 60)["pid"]
         try:
             answer = self._receive(started + timeout)
         except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):  # it may have ended just now
-                os.killpg(pid, signal.SIGKILL)
+            self._kill_running()
             self._receive(time.monotonic() + 60)
             return False, time.monotonic() - started
+        finally:
+            self._running = None
         return answer["exit"] == 0, time.monotonic() - started
 
     def preload(self, names: list[str]) -> int:
@@ -153,6 +155,8 @@ class ForkServer:
         return count
 
     def close(self) -> None:
+        """Stop the server; a fork still running (the orchestrator was interrupted) is killed first."""
+        self._kill_running()
         if self.process.stdin:
             self.process.stdin.close()
         try:
@@ -160,6 +164,11 @@ class ForkServer:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+    def _kill_running(self) -> None:
+        if self._running is not None:
+            with contextlib.suppress(ProcessLookupError):  # it may have ended just now
+                os.killpg(self._running, signal.SIGKILL)
 
     def _send(self, message: dict[str, Any]) -> None:
         assert self.process.stdin is not None

@@ -330,8 +330,13 @@ def _test_with_servers(
             print(f"  survived: {_where(mutant)}", flush=True)
         return Outcome(mutant, status, seconds=seconds)
 
-    with ThreadPoolExecutor(max_workers=len(workers)) as pool:
+    pool = ThreadPoolExecutor(max_workers=len(workers))
+    try:
         return list(pool.map(judge, mutants))
+    finally:
+        # Interrupted (Ctrl-C, SIGTERM): no further mutant starts, and `test_module` closes the
+        # servers, which kills the runs under way.
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def covering_tests(recorded: dict[str, Any], source: str) -> dict[int, list[str]]:

@@ -1,6 +1,7 @@
 """The fork server runs each mutant's tests against the workspace as it is then, as a new process would."""
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,3 +82,18 @@ def test_a_run_past_its_timeout_is_killed_and_the_server_goes_on(project: Path, 
     assert time.monotonic() - started < 30
     (project / "project_code.py").write_text("VALUE = 1\n", encoding="utf-8")
     assert server.run(ARGS, timeout=60)[0]
+
+
+def test_closing_the_server_kills_the_run_under_way(project: Path, server: ForkServer) -> None:
+    """What an interrupted `nox -s mutants` does: no fork keeps running after the orchestrator."""
+    (project / "project_code.py").write_text("VALUE = 3\n", encoding="utf-8")
+    outcome: list[tuple[bool, float]] = []
+    worker = threading.Thread(target=lambda: outcome.append(server.run(ARGS, timeout=120)))
+    worker.start()
+    time.sleep(2)  # the fork is in the hanging test by now
+    started = time.monotonic()
+    server.close()
+    worker.join(timeout=30)
+    assert outcome and outcome[0][0] is False
+    assert time.monotonic() - started < 15
+    assert server.process.poll() is not None
