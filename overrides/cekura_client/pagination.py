@@ -8,7 +8,8 @@ null or `max_items` were yielded; `apaginate` does the same with `asyncio_detail
 
 `next` is an absolute URL built by the server; only its `page` number is used, and each page is
 requested through the generated function on the client's own base URL, so a `next` pointing at
-another host (a proxy's internal name, plain http) never receives the API key.
+another host (a proxy's internal name, plain http) never receives the API key. A `next` link that
+cannot be followed is a `MalformedResponseError`, raised after the items of the page that holds it.
 """
 
 import inspect
@@ -61,6 +62,7 @@ def paginate(
     while cursor.page_number is not None:
         response = operation(client=client, page=cursor.page_number, page_size=page_size, **params)
         yield from cursor.advance(_page_of(response), response)
+    cursor.raise_if_stopped()
 
 
 async def apaginate(
@@ -78,6 +80,7 @@ async def apaginate(
         response = await operation(client=client, page=cursor.page_number, page_size=page_size, **params)
         for item in cursor.advance(_page_of(response), response):
             yield item
+    cursor.raise_if_stopped()
 
 
 class _Cursor:
@@ -87,11 +90,14 @@ class _Cursor:
         self.page_number: int | None = 1 if max_items != 0 else None
         self._remaining = max_items
         self._requested: set[int] = set()
+        self._stopped_by: MalformedResponseError | None = None
 
     def advance(self, page: "Page[ItemT]", response: "PageResponse[ItemT]") -> list[ItemT]:
         """The items of `page` still wanted; moves to the page its `next` link names, if any.
 
-        A `next` link that names no page number, or one already read, is a `MalformedResponseError`.
+        A `next` link that names no page number, or one already read, ends the iteration with a
+        `MalformedResponseError` (`raise_if_stopped`), once this page's items are given: they were
+        read whole, and a caller keeps them.
         """
         assert self.page_number is not None
         self._requested.add(self.page_number)
@@ -103,8 +109,14 @@ class _Cursor:
             self.page_number = _next_page_number(page.next_, self._requested) if more else None
         except ValueError as error:
             status, content, headers = int(response.status_code), response.content, response.headers
-            raise MalformedResponseError(status, content, headers, message=str(error)) from None
+            self._stopped_by = MalformedResponseError(status, content, headers, message=str(error))
+            self.page_number = None
         return items
+
+    def raise_if_stopped(self) -> None:
+        """Raise the error of a `next` link that could not be followed, after the items before it."""
+        if self._stopped_by is not None:
+            raise self._stopped_by
 
 
 def _check(
