@@ -78,11 +78,10 @@ def measure(base_url: str, page_size: int, page_bytes: int, rounds: int) -> tupl
         "loop and one client each for the whole run.",
         samples=samples.by_name,
     )
-    goal = Goal(
+    goal = samples.ratio_goal(
         f"async, {CALLS} calls {CONCURRENCY} in flight ({page_size}-item page): client vs plain httpx",
-        samples.ratio(GENERATED, PLAIN),
+        GENERATED,
+        PLAIN,
         LIMIT,
-        "x",
-        samples.spread(GENERATED, PLAIN),
     )
     return [section], [goal]

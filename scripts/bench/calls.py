@@ -118,19 +118,17 @@ def measure(pages: dict[int, bytes], base_url: str, rounds: int) -> tuple[list[S
             )
             samples_by_name[f"{size} items: {name}"] = samples.by_name[name]
         goals += [
-            Goal(
+            samples.ratio_goal(
                 f"per call, {size:,}-item page: client vs plain httpx + json.loads",
-                samples.ratio(GENERATED, PLAIN),
+                GENERATED,
+                PLAIN,
                 LIMIT_VS_PLAIN,
-                "x",
-                samples.spread(GENERATED, PLAIN),
             ),
-            Goal(
+            samples.ratio_goal(
                 f"per call, {size:,}-item page: client vs plain httpx + msgspec",
-                samples.ratio(GENERATED, PLAIN_MSGSPEC),
+                GENERATED,
+                PLAIN_MSGSPEC,
                 LIMIT_VS_MSGSPEC,
-                "x",
-                samples.spread(GENERATED, PLAIN_MSGSPEC),
             ),
         ]
     section = Section(

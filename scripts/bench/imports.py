@@ -69,19 +69,11 @@ def measure(client: Path, rounds: int) -> tuple[list[Section], list[Goal]]:
         samples=samples.by_name,
     )
     goals = [
-        Goal(
-            "import cekura_client + one endpoint vs `import httpx`",
-            samples.ratio(ENDPOINT, BASELINE),
-            LIMIT,
-            "x",
-            samples.spread(ENDPOINT, BASELINE),
+        samples.ratio_goal(
+            "import cekura_client + one endpoint vs `import httpx`", ENDPOINT, BASELINE, LIMIT
         ),
-        Goal(
-            "import through the resource tree vs the endpoint alone",
-            samples.ratio(RESOURCE, ENDPOINT),
-            RESOURCE_LIMIT,
-            "x",
-            samples.spread(RESOURCE, ENDPOINT),
+        samples.ratio_goal(
+            "import through the resource tree vs the endpoint alone", RESOURCE, ENDPOINT, RESOURCE_LIMIT
         ),
     ]
     return [section], goals

@@ -68,11 +68,10 @@ def measure(
         f"({page_bytes:,} bytes); imports included, as a script pays them.",
         samples=samples.by_name,
     )
-    goal = Goal(
+    goal = samples.ratio_goal(
         f"peak memory, one {page_size:,}-item call: client vs plain httpx + json.loads",
-        samples.ratio(GENERATED, PLAIN),
+        GENERATED,
+        PLAIN,
         LIMIT,
-        "x",
-        samples.spread(GENERATED, PLAIN),
     )
     return [section], [goal]

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from scripts.bench.report import Cell
+from scripts.bench.report import Cell, Goal
 
 Sampler = Callable[[], float]
 """Runs the measured thing once and returns the seconds it took (per call, when it loops)."""
@@ -38,6 +38,10 @@ class Samples:
         """The lowest and highest of the per-round ratios: how far one round can stray."""
         ratios = self.ratios(name, baseline)
         return min(ratios), max(ratios)
+
+    def ratio_goal(self, text: str, name: str, baseline: str, limit: float) -> Goal:
+        """The goal that `name` take at most `limit` times `baseline`, with the per-round spread."""
+        return Goal(text, self.ratio(name, baseline), limit, "x", self.spread(name, baseline))
 
     def comparison_rows(self, median_column: str, baseline: str) -> list[dict[str, Cell]]:
         """One table row per contender: its median, and its ratio to `baseline` with the spread."""

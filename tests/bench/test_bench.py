@@ -65,6 +65,13 @@ def test_spread_is_the_lowest_and_highest_same_round_ratio() -> None:
     assert samples.spread("mine", "base") == (0.5, 2.0)
 
 
+def test_a_ratio_goal_is_the_median_same_round_ratio_with_its_spread() -> None:
+    samples = Samples({"mine": [1.0, 10.0, 100.0], "base": [1.0, 5.0, 200.0]})
+    goal = samples.ratio_goal("mine vs base", "mine", "base", 1.2)
+    assert (goal.text, goal.measured, goal.limit, goal.unit) == ("mine vs base", 1.0, 1.2, "x")
+    assert goal.spread == (0.5, 2.0) and goal.met
+
+
 def test_a_goal_shows_its_spread_beside_the_median() -> None:
     machine: dict[str, object] = {
         "cpu": "c", "cores": 2, "memory_gib": 4.0, "os": "o", "python": "3.11.7",
