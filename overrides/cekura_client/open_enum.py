@@ -22,7 +22,10 @@ class OpenStrEnum(StrEnum):
     @classmethod
     def parse(cls, value: str) -> Self:
         """`cls(value)`, except that an unlisted value becomes a member named `<unknown>`."""
-        return member_or_unlisted(cls, value)
+        try:  # a listed value, as nearly every response has: one lookup, no further call
+            return cls._value2member_map_[value]  # type: ignore[return-value]
+        except (KeyError, TypeError):  # unlisted, or unhashable (a list)
+            return member_or_unlisted(cls, value)
 
     def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
         return type(self).parse, (self._value_,)

@@ -41,3 +41,10 @@ class Detail(ExtraKeys[Any]):
                 extra_key: extra_value for extra_key, extra_value in src_dict.items() if extra_key not in {"detail"}
             }
         return detail
+
+    @classmethod
+    def _from_struct(cls, src_struct: Any) -> Self:
+        """The model `from_dict` gives for the same JSON object, from its `struct_decode` struct."""
+        return cls(
+            src_struct.detail,
+        )

@@ -35,6 +35,14 @@ class PaginatedWidgetList(ExtraKeys[Any]):
     previous: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    _struct_renames = {
+        "next_": "next",
+    }
+
+    _struct_nested = {
+        "results": ("Widget", True),
+    }
+
     def to_dict(self) -> dict[str, Any]:
         if not _referenced_models_imported:
             _import_referenced_models()
@@ -92,3 +100,26 @@ class PaginatedWidgetList(ExtraKeys[Any]):
         if d:
             paginated_widget_list.additional_properties = d
         return paginated_widget_list
+
+    @classmethod
+    def _from_struct(cls, src_struct: Any) -> Self:
+        """The model `from_dict` gives for the same JSON object, from its `struct_decode` struct."""
+        if not _referenced_models_imported:
+            _import_referenced_models()
+        results = []
+        _results = src_struct.results
+        for results_item_data in _results:
+            results_item = Widget._from_struct(results_item_data)
+
+            results.append(results_item)
+
+        next_ = src_struct.next_
+
+        previous = src_struct.previous
+
+        return cls(
+            src_struct.count,
+            results,
+            next_,
+            previous,
+        )

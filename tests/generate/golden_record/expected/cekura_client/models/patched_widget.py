@@ -77,3 +77,20 @@ class PatchedWidget(ExtraKeys[Any]):
         if d:
             patched_widget.additional_properties = d
         return patched_widget
+
+    @classmethod
+    def _from_struct(cls, src_struct: Any) -> Self:
+        """The model `from_dict` gives for the same JSON object, from its `struct_decode` struct."""
+        _kind = src_struct.kind
+        kind: KindEnum | Unset
+        if isinstance(_kind, Unset):
+            kind = UNSET
+        else:
+            kind = KindEnum.parse(_kind)
+
+        return cls(
+            src_struct.name,
+            kind,
+            src_struct.enabled,
+            src_struct.language,
+        )

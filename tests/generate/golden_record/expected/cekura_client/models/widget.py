@@ -135,3 +135,41 @@ class Widget(ExtraKeys[Any]):
         if d:
             widget.additional_properties = d
         return widget
+
+    @classmethod
+    def _from_struct(cls, src_struct: Any) -> Self:
+        """The model `from_dict` gives for the same JSON object, from its `struct_decode` struct."""
+        kind = KindEnum.parse(src_struct.kind)
+
+        _level = src_struct.level
+        level: LevelEnum | Unset
+        if isinstance(_level, Unset):
+            level = UNSET
+        else:
+            level = LevelEnum.parse(_level)
+
+        note = src_struct.note
+
+        size = src_struct.size
+
+        tags = cast(list[str], src_struct.tags)
+
+        _created = src_struct.created
+        created: datetime.datetime | Unset
+        if isinstance(_created, Unset):
+            created = UNSET
+        else:
+            created = datetime.datetime.fromisoformat(_created)
+
+        return cls(
+            src_struct.name,
+            kind,
+            src_struct.id,
+            level,
+            src_struct.enabled,
+            note,
+            size,
+            tags,
+            src_struct.meta,
+            created,
+        )

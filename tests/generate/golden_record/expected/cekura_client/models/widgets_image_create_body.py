@@ -50,3 +50,13 @@ class WidgetsImageCreateBody(ExtraKeys[Any]):
         if d:
             widgets_image_create_body.additional_properties = d
         return widgets_image_create_body
+
+    @classmethod
+    def _from_struct(cls, src_struct: Any) -> Self:
+        """The model `from_dict` gives for the same JSON object, from its `struct_decode` struct."""
+        file = File(payload=BytesIO(src_struct.file))
+
+        return cls(
+            file,
+            src_struct.caption,
+        )
