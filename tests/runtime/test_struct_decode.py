@@ -1,0 +1,218 @@
+"""A body decoded straight into the models (`struct_decode`) gives exactly what `from_dict` gives.
+
+`from_dict` is the oracle: the generated parser the client has always used, on the value
+`json.loads` gives. Bodies come from the mock's `FakeData` (every documented property filled,
+values shaped by the schema) for the 2xx model of every operation in the patched document. A body
+the fast path declines must be one `from_dict` reads differently (an extra key kept in
+`additional_properties`); every other body must take the fast path, so a `_from_struct` that
+raised or a struct that refused a valid body fails here rather than slowing the client unseen.
+"""
+
+import importlib
+import json
+import random
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+
+from scripts.core import paths
+from scripts.mock_server.fake_data import FakeData
+from scripts.mock_server.openapi_index import OpenApiIndex, Operation
+
+SEEDS = (1, 2)
+PAGE = {
+    "count": 1,
+    "next": None,
+    "previous": None,
+    "results": [
+        {
+            "call_id": "call_1",
+            "id": 7,
+            "status": "success",
+            "metrics": [{"id": 1, "name": "latency", "type": "numeric", "score": 0.5, "enum": "fast", "value": "0.5"}],
+            "timestamp": "2026-03-15T10:15:45Z",
+        }
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def struct_decode(cekura: ModuleType) -> ModuleType:
+    return importlib.import_module("cekura_client.struct_decode")
+
+
+@pytest.fixture
+def fresh_memory(struct_decode: ModuleType, monkeypatch: pytest.MonkeyPatch) -> set[type]:
+    """The models that fell back, empty for this test and put back after it."""
+    fallen_back: set[type] = set()
+    monkeypatch.setattr(struct_decode, "_fallen_back", fallen_back)
+    return fallen_back
+
+
+_index = OpenApiIndex.from_path(paths.PATCHED_DOCUMENT) if paths.PATCHED_DOCUMENT.is_file() else None
+
+
+def _json_success_operations() -> list[Operation]:
+    if _index is None:
+        return []
+    return [op for op in _index.operations if op.success().schema is not None]
+
+
+def success_model(operation: Operation, status: str) -> Any:
+    """The model class whose `from_dict` parses `operation`'s `status` body, or None."""
+    module = importlib.import_module(f"cekura_client.api.{operation.tag}.{operation.operation_id}")
+    parse = module._PARSERS.get(int(status)) if status.isdigit() else None
+    owner = getattr(parse, "__self__", None)
+    return owner if isinstance(owner, type) and getattr(parse, "__name__", "") == "from_dict" else None
+
+
+def models_in(value: Any) -> Iterator[Any]:
+    """Every model in a parsed value, nested ones included."""
+    if hasattr(value, "additional_properties") or hasattr(value, "to_dict"):
+        yield value
+        fields = getattr(type(value), "__attrs_attrs__", ())
+        for field in fields:
+            yield from models_in(getattr(value, field.name))
+    elif isinstance(value, list):
+        for item in value:
+            yield from models_in(item)
+
+
+def has_extra_keys(parsed: Any) -> bool:
+    return any(getattr(model, "additional_properties", None) for model in models_in(parsed))
+
+
+@pytest.mark.parametrize("operation", _json_success_operations(), ids=lambda op: op.operation_id)
+def test_every_success_body_decodes_to_the_model_from_dict_gives(
+    struct_decode: ModuleType, operation: Operation
+) -> None:
+    assert _index is not None
+    response = operation.success()
+    model = success_model(operation, response.status)
+    if model is None:
+        pytest.skip(f"{operation.operation_id}'s {response.status} body is not parsed by a model's from_dict")
+    if struct_decode._decoder(model) is None:
+        pytest.skip(f"{model.__name__} has no struct (a recursive schema or parsed extra keys)")
+    assert response.schema is not None
+    for seed in SEEDS:
+        body = json.dumps(FakeData(_index).value(response.schema, random.Random(seed))).encode()
+        expected = model.from_dict(json.loads(body))
+        decoded = struct_decode.decode_model(body, model)
+        if decoded is None:
+            assert has_extra_keys(expected), f"seed {seed}: a body with only documented keys was declined"
+            continue
+        assert decoded == expected
+        assert repr(decoded) == repr(expected)  # the same types too: 1 is not 1.0, nor a str a datetime
+        assert decoded.to_dict() == expected.to_dict()
+
+
+def test_the_fast_path_covers_most_operations(struct_decode: ModuleType) -> None:
+    """Most 2xx models are decodable: the fast path is the usual one, not an exception."""
+    models = {success_model(op, op.success().status) for op in _json_success_operations()} - {None}
+    decodable = [model for model in models if struct_decode._decoder(model) is not None]
+    assert models, "no operation parses its 2xx body with a model"
+    assert len(decodable) >= 0.9 * len(models), sorted(m.__name__ for m in set(models) - set(decodable))
+
+
+def parse(cekura: ModuleType, body: Any) -> Any:
+    """What `call_logs_list` returns for a 200 with `body`, through the endpoint's parser table."""
+    module = importlib.import_module("cekura_client.api.call_logs.call_logs_list")
+    response_body = importlib.import_module("cekura_client.response_body")
+    response = httpx.Response(200, content=json.dumps(body).encode())
+    return response_body.parse_response(cekura.Client(base_url="https://x.invalid"), response, module._PARSERS)
+
+
+def test_a_documented_page_takes_the_fast_path(
+    cekura: ModuleType, struct_decode: ModuleType, fresh_memory: set[type]
+) -> None:
+    models = importlib.import_module("cekura_client.models")
+    decoded = struct_decode.decode_model(json.dumps(PAGE).encode(), models.PaginatedCallLogListList)
+    assert decoded is not None
+    assert decoded == models.PaginatedCallLogListList.from_dict(PAGE)
+    assert decoded.results[0].metrics[0].type_ == "numeric"  # JSON `type`, attribute `type_`
+    assert parse(cekura, PAGE) == decoded
+    assert fresh_memory == set()
+
+
+MISSING = object()
+
+
+def with_change(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    """A copy of `PAGE` with the value at `path` set to `value`, or removed if `value` is MISSING."""
+    body: dict[str, Any] = json.loads(json.dumps(PAGE))
+    target: Any = body
+    for step in path[:-1]:
+        target = target[step]
+    if value is MISSING:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return body
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        pytest.param(("x_new",), 1, id="an extra key on the page"),
+        pytest.param(("results", 0, "metrics", 0, "x_new"), {"a": [1]}, id="an extra key two models deep"),
+        pytest.param(("results", 0, "status"), "archived", id="an enum value the spec does not list"),
+        pytest.param(("results", 0, "id"), "seven", id="a string where the schema says integer"),
+        pytest.param(("results", 0, "agent"), 1.5, id="a float where the schema says integer or null"),
+    ],
+)
+def test_a_body_from_dict_reads_differently_falls_back_and_keeps_what_from_dict_keeps(
+    cekura: ModuleType, struct_decode: ModuleType, fresh_memory: set[type], path: tuple[Any, ...], value: Any
+) -> None:
+    models = importlib.import_module("cekura_client.models")
+    body = with_change(path, value)
+    parsed = parse(cekura, body)
+    expected = models.PaginatedCallLogListList.from_dict(body)
+    assert parsed == expected
+    assert repr(parsed) == repr(expected)
+    assert parsed.to_dict() == expected.to_dict()
+
+
+def test_a_model_that_fell_back_is_parsed_by_from_dict_from_then_on(
+    cekura: ModuleType, struct_decode: ModuleType, fresh_memory: set[type]
+) -> None:
+    models = importlib.import_module("cekura_client.models")
+    module = importlib.import_module("cekura_client.api.call_logs.call_logs_list")
+    assert struct_decode.struct_model(module._PARSERS[200]) is models.PaginatedCallLogListList
+    parse(cekura, with_change(("x_new",), 1))
+    assert fresh_memory == {models.PaginatedCallLogListList}
+    assert struct_decode.struct_model(module._PARSERS[200]) is None
+    assert parse(cekura, PAGE) == models.PaginatedCallLogListList.from_dict(PAGE)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        pytest.param(("results", 0, "call_id"), MISSING, id="a missing required key"),
+        pytest.param(("results", 0, "metrics", 0), None, id="null where the schema has a model"),
+        pytest.param(("results", 0, "timestamp"), "yesterday", id="a date-time that is not one"),
+        pytest.param(("results", 0, "status"), 5, id="a number where the enum has strings"),
+    ],
+)
+def test_a_body_from_dict_refuses_raises_the_same_malformed_response_error(
+    cekura: ModuleType, fresh_memory: set[type], path: tuple[Any, ...], value: Any
+) -> None:
+    models = importlib.import_module("cekura_client.models")
+    body = with_change(path, value)
+    with pytest.raises(cekura.MalformedResponseError) as raised:
+        parse(cekura, body)
+    with pytest.raises(Exception) as direct:
+        models.PaginatedCallLogListList.from_dict(body)
+    assert type(raised.value.__cause__) is type(direct.value)
+    assert str(raised.value.__cause__) == str(direct.value)
+
+
+def test_a_body_that_is_not_json_raises_as_before(cekura: ModuleType, fresh_memory: set[type]) -> None:
+    module = importlib.import_module("cekura_client.api.call_logs.call_logs_list")
+    response_body = importlib.import_module("cekura_client.response_body")
+    response = httpx.Response(200, content=b"<html>busy</html>")
+    with pytest.raises(cekura.MalformedResponseError) as raised:
+        response_body.parse_response(cekura.Client(base_url="https://x.invalid"), response, module._PARSERS)
+    assert isinstance(raised.value.__cause__, json.JSONDecodeError)
