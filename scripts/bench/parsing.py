@@ -1,9 +1,10 @@
-"""Parse throughput of a 100-item page: the generated `from_dict` against `json.loads` alone.
+"""Parse throughput of a page: the client's parse and the generated `from_dict` against `json.loads`.
 
 `json.loads` turns the bytes into dicts; `from_dict` turns those dicts into the client's models.
 All are timed in this process on the same page, so the ratio says how much the typed models cost
-on top of decoding. The client decodes with `response_body.decode_json` (msgspec, `json.loads`
-for what msgspec refuses); msgspec's decoder alone is timed too.
+on top of decoding. The client parses a body with exactly its schema's keys, as this page is, with
+`struct_decode.decode_model` (msgspec structs, then the models' `_from_struct`); any other body with
+`from_dict(decode_json(bytes))`, timed too. msgspec's untyped decoder alone is the floor.
 """
 
 import json
@@ -17,17 +18,21 @@ LOADS = "json.loads(bytes)"
 MSGSPEC = "msgspec decode(bytes)"
 FROM_DICT = "from_dict(decoded page)"
 BOTH = "from_dict(json.loads(bytes))"
-CLIENT = "from_dict(decode_json(bytes)), as the client parses"
+FALLBACK = "from_dict(decode_json(bytes)): a body with keys the schema lacks"
+CLIENT = "decode_model(bytes): the client's parse of this page"
 
 
 def measure(page: bytes, items: int, rounds: int) -> tuple[list[Section], list[Goal]]:
     from cekura_client.models.paginated_call_log_list_list import PaginatedCallLogListList
     from cekura_client.response_body import decode_json
+    from cekura_client.struct_decode import decode_model
 
     decoded = json.loads(page)
     decode = msgspec.json.Decoder().decode
     if len(PaginatedCallLogListList.from_dict(decoded).results) != items:
         raise RuntimeError("from_dict did not return every item of the page")
+    if decode_model(page, PaginatedCallLogListList) != PaginatedCallLogListList.from_dict(decoded):
+        raise RuntimeError("decode_model declined the page or parsed it otherwise than from_dict")
     calls = 50
     samples = round_robin(
         {
@@ -35,7 +40,8 @@ def measure(page: bytes, items: int, rounds: int) -> tuple[list[Section], list[G
             MSGSPEC: per_call(lambda: decode(page), calls),
             FROM_DICT: per_call(lambda: PaginatedCallLogListList.from_dict(decoded), calls),
             BOTH: per_call(lambda: PaginatedCallLogListList.from_dict(json.loads(page)), calls),
-            CLIENT: per_call(lambda: PaginatedCallLogListList.from_dict(decode_json(page)), calls),
+            FALLBACK: per_call(lambda: PaginatedCallLogListList.from_dict(decode_json(page)), calls),
+            CLIENT: per_call(lambda: decode_model(page, PaginatedCallLogListList), calls),
         },
         rounds,
     )
