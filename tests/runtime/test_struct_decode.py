@@ -32,7 +32,9 @@ PAGE = {
             "call_id": "call_1",
             "id": 7,
             "status": "success",
-            "metrics": [{"id": 1, "name": "latency", "type": "numeric", "score": 0.5, "enum": "fast", "value": "0.5"}],
+            "metrics": [
+                {"id": 1, "name": "latency", "type": "numeric", "score": 0.5, "enum": "fast", "value": "0.5"}
+            ],
             "timestamp": "2026-03-15T10:15:45Z",
         }
     ],
@@ -122,7 +124,8 @@ def parse(cekura: ModuleType, body: Any) -> Any:
     module = importlib.import_module("cekura_client.api.call_logs.call_logs_list")
     response_body = importlib.import_module("cekura_client.response_body")
     response = httpx.Response(200, content=json.dumps(body).encode())
-    return response_body.parse_response(cekura.Client(base_url="https://x.invalid"), response, module._PARSERS)
+    client = cekura.Client(base_url="https://x.invalid")
+    return response_body.parse_response(client, response, module._PARSERS)
 
 
 def test_a_documented_page_takes_the_fast_path(
