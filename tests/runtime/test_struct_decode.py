@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fixture_client import build_fixture_client, run_in_client
 
 from scripts.core import paths
 from scripts.mock_server.coercion import json_types
@@ -224,3 +225,94 @@ def test_a_body_that_is_not_json_raises_as_before(cekura: ModuleType, fresh_memo
     with pytest.raises(cekura.MalformedResponseError) as raised:
         response_body.parse_response(cekura.Client(base_url="https://x.invalid"), response, module._PARSERS)
     assert isinstance(raised.value.__cause__, json.JSONDecodeError)
+
+
+def _get(schema_name: str) -> dict[str, Any]:
+    """A GET operation answering 200 with the component `schema_name`."""
+    schema = {"$ref": f"#/components/schemas/{schema_name}"}
+    return {
+        "get": {
+            "operationId": f"{schema_name.lower()}_retrieve",
+            "tags": ["shapes"],
+            "responses": {"200": {"description": "", "content": {"application/json": {"schema": schema}}}},
+        }
+    }
+
+
+SHAPES = {
+    "openapi": "3.1.0",
+    "info": {"title": "shapes", "version": "1"},
+    "paths": {"/tree/": _get("Tree"), "/tags/": _get("TagMap"), "/leaf/": _get("Leaf")},
+    "components": {
+        "schemas": {
+            "Tree": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}},
+                },
+            },
+            "TagMap": {
+                "type": "object",
+                "properties": {"owner": {"type": "string"}},
+                "additionalProperties": {"$ref": "#/components/schemas/Tag"},
+            },
+            "Tag": {"type": "object", "properties": {"label": {"type": "string"}}},
+            "Leaf": {
+                "type": "object",
+                "required": ["displayName"],
+                "properties": {
+                    "displayName": {"type": "string"},
+                    "from": {"type": "string", "format": "date-time"},
+                    "tag": {"$ref": "#/components/schemas/Tag"},
+                },
+            },
+        }
+    },
+}
+
+SHAPES_CHECK = """
+import json
+import httpx
+from cekura_client import Client, struct_decode
+from cekura_client.models import Leaf, TagMap, Tree
+from cekura_client.api.shapes import leaf_retrieve, tagmap_retrieve, tree_retrieve
+from cekura_client.response_body import parse_response
+
+def parse(module, body):
+    response = httpx.Response(200, content=json.dumps(body).encode())
+    return parse_response(Client(base_url="https://x.invalid"), response, module._PARSERS)
+
+tree = {"name": "root", "children": [{"name": "a", "children": [{"name": "b"}]}]}
+tags = {"owner": "ann", "red": {"label": "Red"}}
+leaf = {"displayName": "first", "from": "2026-03-15T10:15:45+05:30", "tag": {"label": "x"}}
+decoded_leaf = struct_decode.decode_model(json.dumps(leaf).encode(), Leaf)
+print(json.dumps({
+    "tree struct": struct_decode._decoder(Tree) is not None,
+    "tree parsed as from_dict": parse(tree_retrieve, tree) == Tree.from_dict(tree),
+    "tag map struct": struct_decode._decoder(TagMap) is not None,
+    "tag map parsed as from_dict": parse(tagmap_retrieve, tags) == TagMap.from_dict(tags),
+    "leaf decoded": decoded_leaf is not None,
+    "leaf as from_dict": repr(decoded_leaf) == repr(Leaf.from_dict(leaf)),
+    "leaf parsed": repr(parse(leaf_retrieve, leaf)) == repr(Leaf.from_dict(leaf)),
+    "fallen back": sorted(model.__name__ for model in struct_decode._fallen_back),
+}))
+"""
+
+
+def test_a_recursive_model_or_parsed_extra_keys_use_from_dict_and_renamed_keys_decode(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Shapes the Cekura document lacks, from a document of their own, in a fresh interpreter."""
+    client = build_fixture_client(tmp_path_factory, "shapes", SHAPES)
+    assert run_in_client(client, SHAPES_CHECK) == {
+        "tree struct": False,
+        "tree parsed as from_dict": True,
+        "tag map struct": False,
+        "tag map parsed as from_dict": True,
+        "leaf decoded": True,
+        "leaf as from_dict": True,
+        "leaf parsed": True,
+        "fallen back": ["Tree"],  # no struct: remembered after its first body
+    }
