@@ -103,9 +103,7 @@ def _struct(model: type, built: dict[type, type], enclosing: frozenset[type]) ->
     models = sys.modules["cekura_client.models"]
     nested: dict[str, tuple[str, bool]] = getattr(model, "_struct_nested", {})
     fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
-    for field in attrs.fields(model):
-        if not field.init:  # additional_properties
-            continue
+    for field in [field for field in attrs.fields(model) if field.init]:  # not additional_properties
         kind: Any = Any
         if field.name in nested:
             class_name, is_list = nested[field.name]

@@ -8,6 +8,7 @@ the fast path declines must be one `from_dict` reads differently (an extra key k
 raised or a struct that refused a valid body fails here rather than slowing the client unseen.
 """
 
+import gc
 import importlib
 import json
 import random
@@ -144,6 +145,14 @@ def test_a_documented_page_takes_the_fast_path(
     assert decoded.results[0].metrics[0].type_ == "numeric"  # JSON `type`, attribute `type_`
     assert parse(cekura, PAGE) == decoded
     assert fresh_memory == set()
+
+
+def test_the_structs_are_not_tracked_by_the_cyclic_collector(struct_decode: ModuleType) -> None:
+    """`gc=False`: a parse adds only the models to the objects each collection walks, not the structs."""
+    models = importlib.import_module("cekura_client.models")
+    struct = struct_decode._decoder(models.PaginatedCallLogListList)(json.dumps(PAGE).encode())
+    assert not gc.is_tracked(struct)
+    assert not gc.is_tracked(struct.results[0].metrics[0])
 
 
 MISSING = object()
