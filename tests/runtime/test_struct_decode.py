@@ -135,6 +135,15 @@ def parse(cekura: ModuleType, body: Any) -> Any:
     return response_body.parse_response(client, response, module._PARSERS)
 
 
+def test_only_a_models_from_dict_is_decoded_as_that_model(struct_decode: ModuleType) -> None:
+    models = importlib.import_module("cekura_client.models")
+    page = models.PaginatedCallLogListList
+    assert struct_decode.struct_model(page.from_dict) is page
+    assert struct_decode.struct_model(page._from_struct) is None  # a class method, not from_dict
+    assert struct_decode.struct_model(models.RunListStatusEnum.parse) is None  # no model
+    assert struct_decode.struct_model(lambda data: data) is None
+
+
 def test_a_documented_page_takes_the_fast_path(
     cekura: ModuleType, struct_decode: ModuleType, fresh_memory: set[type]
 ) -> None:
