@@ -135,7 +135,9 @@ def parse(cekura: ModuleType, body: Any) -> Any:
     return response_body.parse_response(client, response, module._PARSERS)
 
 
-def test_only_a_models_from_dict_is_decoded_as_that_model(struct_decode: ModuleType) -> None:
+def test_only_a_models_from_dict_is_decoded_as_that_model(
+    struct_decode: ModuleType, fresh_memory: set[type]
+) -> None:
     models = importlib.import_module("cekura_client.models")
     page = models.PaginatedCallLogListList
     assert struct_decode.struct_model(page.from_dict) is page

@@ -13,7 +13,7 @@ from ..extra_keys import ExtraKeys
 @_attrs_define
 class Detail(ExtraKeys[Any]):
     detail: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         detail = self.detail

@@ -33,7 +33,7 @@ class PaginatedWidgetList(ExtraKeys[Any]):
     results: list[Widget]
     next_: None | str | Unset = UNSET
     previous: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     _struct_renames = {
         "next_": "next",

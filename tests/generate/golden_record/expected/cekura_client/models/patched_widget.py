@@ -24,7 +24,7 @@ class PatchedWidget(ExtraKeys[Any]):
     kind: KindEnum | Unset = UNSET
     enabled: bool | Unset = UNSET
     language: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name

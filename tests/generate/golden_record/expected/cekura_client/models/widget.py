@@ -30,7 +30,7 @@ class Widget(ExtraKeys[Any]):
     tags: list[str] | Unset = UNSET
     meta: Any | Unset = UNSET
     created: datetime.datetime | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name

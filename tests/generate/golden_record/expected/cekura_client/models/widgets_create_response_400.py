@@ -12,7 +12,7 @@ from ..extra_keys import ExtraKeys
 
 @_attrs_define
 class WidgetsCreateResponse400(ExtraKeys["list[str]"]):
-    additional_properties: dict[str, list[str]] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, list[str]] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
 

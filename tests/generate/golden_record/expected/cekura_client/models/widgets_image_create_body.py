@@ -16,7 +16,7 @@ from ..types import UNSET, File, Unset
 class WidgetsImageCreateBody(ExtraKeys[Any]):
     file: File
     caption: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         file = self.file.to_tuple()
