@@ -3,7 +3,9 @@
 Why this exists: openapi-python-client 0.29.1 writes the same five members (`additional_keys` and
 the `[]`, `del` and `in` operators) into each model that keeps unknown keys, about 220,000 bytes
 over the package; the model template makes such a model inherit them from `ExtraKeys` instead.
-A spec patch cannot change generated code. Delete this module when the generator shares them.
+Its constructor also made an empty `additional_properties` dict per model; `ExtraKeys` makes it
+when it is first read (`__getattr__` below). A spec patch cannot change generated code. Delete
+this module when the generator shares these members and makes the dict lazily.
 """
 
 from typing import TYPE_CHECKING, Generic, TypeVar
