@@ -6,7 +6,8 @@ msgspec decodes the body into one struct per object (`gc=False`: the collector n
 checking in C that each object has its required keys and no key the schema does not list; the
 model's generated `_from_struct` then builds the attrs models from the struct's attributes, with
 the same construct code as `from_dict` (datetimes, enums, unions, nested models). On the
-1,000-item bench page the parse takes half the time of `from_dict` on a decoded dict.
+1,000-item bench page the client's parse takes 0.54x `json.loads`, against 1.16x through
+`from_dict` (`nox -s bench`, "Parsing").
 
 Every other body goes to `from_dict`, so nothing changes for a caller:
 
@@ -27,8 +28,7 @@ models in C with unknown keys kept.
 """
 
 import functools
-import sys
-import threading
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -37,11 +37,13 @@ import attrs
 from cekura_client.extra_keys import ExtraKeys
 from cekura_client.types import UNSET
 
+# Adding to a set is atomic, so concurrent parses need no lock to record a fallback.
 _fallen_back: set[type] = set()
-_lock = threading.Lock()
+# The generated models' package: `cekura_client.models`, or its vendored name.
+_MODELS_PACKAGE = __name__.rpartition(".")[0] + ".models"
 
 
-class NotDecodable(Exception):
+class _NotDecodable(Exception):
     """The model cannot be described by structs (a recursive schema, or parsed extra keys)."""
 
 
@@ -75,8 +77,7 @@ def decode_model(content: bytes, model: type) -> Any | None:
 
 def fall_back(model: type) -> None:
     """Parse `model` with `from_dict` from now on: its last body did not decode as a struct."""
-    with _lock:
-        _fallen_back.add(model)
+    _fallen_back.add(model)
 
 
 @functools.cache
@@ -86,7 +87,7 @@ def _decoder(model: type) -> Callable[[bytes], Any] | None:
 
     try:
         struct = _struct(model, {}, frozenset())
-    except NotDecodable:
+    except _NotDecodable:
         return None
     decode: Callable[[bytes], Any] = msgspec.json.Decoder(struct).decode
     return decode
@@ -99,8 +100,8 @@ def _struct(model: type, built: dict[type, type], enclosing: frozenset[type]) ->
     if model in built:
         return built[model]
     if model in enclosing or not hasattr(model, "_from_struct"):
-        raise NotDecodable(model.__name__)
-    models = sys.modules["cekura_client.models"]
+        raise _NotDecodable(model.__name__)
+    models = importlib.import_module(_MODELS_PACKAGE)
     nested: dict[str, tuple[str, bool]] = getattr(model, "_struct_nested", {})
     fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
     for field in [field for field in attrs.fields(model) if field.init]:  # not additional_properties
