@@ -29,8 +29,11 @@ PLAIN = "plain httpx + json.loads"
 PLAIN_MSGSPEC = "plain httpx + msgspec decode"
 GENERATED = "cekura_client call_logs_list.sync"
 SDK = "official SDK calls.list"
-# Back-to-back calls per sample, so that one sample lasts tens of milliseconds at every size.
-CALLS_PER_SAMPLE = {1: 400, 100: 100, 1000: 10}
+# A round is 400 calls of the 1-item page per client (about 0.3 s), cut into blocks of a few
+# milliseconds that alternate between the clients, so a burst of load elsewhere on the machine
+# falls on all of them; a per-round ratio then varies by a few percent instead of by half.
+CALLS_PER_BLOCK = {1: 10, 100: 5, 1000: 1}
+BLOCKS_PER_ROUND = {1: 40, 100: 20, 1000: 20}
 LIMIT_VS_PLAIN = 1.0
 LIMIT_VS_MSGSPEC = 1.3
 
@@ -83,6 +86,14 @@ def contenders(base_url: str, page_size: int) -> dict[str, Callable[[], Any]]:
     }
 
 
+def block_shape(sizes: list[int]) -> str:
+    """How a round is cut, per page size: `40 blocks of 10 calls at 1 item(s), ...`."""
+    return ", ".join(
+        f"{BLOCKS_PER_ROUND.get(size, 20)} blocks of {CALLS_PER_BLOCK.get(size, 1)} calls at {size:,} item(s)"
+        for size in sizes
+    )
+
+
 def result_count(result: Any) -> int:
     """How many items a contender got back, to check that all of them parsed the same page."""
     results = result["results"] if isinstance(result, dict) else result.results
@@ -98,11 +109,12 @@ def measure(pages: dict[int, bytes], base_url: str, rounds: int) -> tuple[list[S
         for name, action in actions.items():
             if result_count(action()) != size:
                 raise RuntimeError(f"{name} did not get the {size}-item page back")
-        calls = CALLS_PER_SAMPLE.get(size, 10)
-        samples = round_robin({name: per_call(action, calls) for name, action in actions.items()}, rounds)
+        calls, blocks = CALLS_PER_BLOCK.get(size, 1), BLOCKS_PER_ROUND.get(size, 20)
+        samplers = {name: per_call(action, calls) for name, action in actions.items()}
+        samples = round_robin(samplers, rounds, blocks)
         for name, action in actions.items():
             low, high = samples.spread(name, PLAIN)
-            collector = gc_cost(action, calls)
+            collector = gc_cost(action, calls * blocks)
             runs = "/".join(f"{count:.2g}" for count in collector.collections_per_call)
             rows.append(
                 {
@@ -144,7 +156,8 @@ def measure(pages: dict[int, bytes], base_url: str, rounds: int) -> tuple[list[S
             "GC runs per call (gen 0/1/2)",
         ],
         rows=rows,
-        note=f"{rounds} rounds of back-to-back calls per client (order rotated); one kept-alive "
+        note=f"{rounds} rounds; a round runs every client in interleaved blocks of back-to-back calls "
+        f"({block_shape(sorted(pages))}), the order rotated from block to block; one kept-alive "
         "connection each; ratios are medians of same-round ratios, the spread their min-max. The GC "
         "columns come from one more batch per client, timed by `gc.callbacks` (`gc_cost.py`).",
         samples=samples_by_name,

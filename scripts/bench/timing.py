@@ -2,7 +2,10 @@
 
 Every contender is sampled once per round, in an order that rotates from round to round, and a
 ratio is the median of the per-round ratios: on a shared machine, load that drifts between rounds
-then hits both sides of a pair alike instead of skewing two separately taken medians.
+then hits both sides of a pair alike instead of skewing two separately taken medians. A round can
+also be cut into interleaved blocks (A B C, then B C A, ...), each contender's sample the mean of
+its blocks: load that comes and goes within a round, which on this kind of machine lasts tens of
+milliseconds, then falls on every contender alike too.
 """
 
 import statistics
@@ -56,14 +59,21 @@ class Samples:
         ]
 
 
-def round_robin(samplers: Mapping[str, Sampler], rounds: int) -> Samples:
-    """Sample every contender once per round; round `r` starts with the `r`-th contender."""
+def round_robin(samplers: Mapping[str, Sampler], rounds: int, blocks: int = 1) -> Samples:
+    """Sample every contender once per round, as the mean of `blocks` interleaved runs of its sampler.
+
+    Block `b` of round `r` starts with contender `r + b`, so every contender leads equally often.
+    """
     names = list(samplers)
     by_name: dict[str, list[float]] = {name: [] for name in names}
     for round_index in range(rounds):
-        shift = round_index % len(names)
-        for name in names[shift:] + names[:shift]:
-            by_name[name].append(samplers[name]())
+        totals = dict.fromkeys(names, 0.0)
+        for block in range(blocks):
+            shift = (round_index + block) % len(names)
+            for name in names[shift:] + names[:shift]:
+                totals[name] += samplers[name]()
+        for name in names:
+            by_name[name].append(totals[name] / blocks)
     return Samples(by_name)
 
 

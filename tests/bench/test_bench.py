@@ -54,6 +54,22 @@ def test_round_robin_rotates_the_order_and_keeps_round_order() -> None:
     assert samples.by_name == {"a": [1.0, 2.0, 3.0], "b": [10.0, 20.0, 30.0], "c": [7.0, 8.0, 9.0]}
 
 
+def test_a_round_of_blocks_interleaves_them_and_keeps_each_contenders_mean() -> None:
+    calls: list[str] = []
+    values = {"a": iter([1.0, 3.0, 5.0, 7.0]), "b": iter([10.0, 30.0, 50.0, 70.0])}
+
+    def sampler(name: str) -> Any:
+        def sample() -> float:
+            calls.append(name)
+            return next(values[name])
+
+        return sample
+
+    samples = round_robin({name: sampler(name) for name in values}, rounds=2, blocks=2)
+    assert calls == ["a", "b", "b", "a", "b", "a", "a", "b"]
+    assert samples.by_name == {"a": [2.0, 6.0], "b": [20.0, 60.0]}
+
+
 def test_ratio_is_the_median_of_same_round_ratios_not_of_medians() -> None:
     samples = Samples({"mine": [1.0, 10.0, 100.0], "base": [1.0, 5.0, 200.0]})
     assert samples.ratio("mine", "base") == 1.0  # rounds: 1, 2, 0.5

@@ -30,7 +30,9 @@ def encoded_segment(text: str) -> str:
 
 
 segments = st.text(min_size=1).filter(lambda text: text not in {".", ".."} and "/" not in text)
-paths = st.lists(segments.map(encoded_segment), min_size=1, max_size=4).map(lambda parts: "/" + "/".join(parts) + "/")
+paths = st.lists(segments.map(encoded_segment), min_size=1, max_size=4).map(
+    lambda parts: "/" + "/".join(parts) + "/"
+)
 base_urls = st.builds(
     lambda scheme, userinfo, host, port, prefix, slash: (
         f"{scheme}://{userinfo}{host}{port}" + "".join("/" + encoded_segment(part) for part in prefix) + slash
