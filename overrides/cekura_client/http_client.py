@@ -11,7 +11,8 @@ transport underneath (`transport.KeyTransport`).
 
 Why a subclass around `send` rather than a transport: httpx reads the body, follows redirects and
 raises its own errors above the transport, and the generated endpoints call
-`client.get_httpx_client().request(...)`, so `send` is the one place every call passes through.
+`request(...)` on `client.get_httpx_client()` (`request_send.send`), so `send` is the one place
+every call passes through.
 """
 
 import logging

@@ -4,6 +4,7 @@ from typing import Any, Literal, cast
 from ...client import AuthenticatedClient, Client
 from ...models import Widget, WidgetsCreateResponse400
 from ...request_body import add_body, body_formats
+from ...request_send import send, send_async
 from ...response_body import ResponseParsers, build_response
 from ...success_body import parse_success
 from ...types import Response
@@ -54,7 +55,7 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(body=body, body_content_type=body_content_type)
-    response = client.get_httpx_client().request(**kwargs)
+    response = send(client.get_httpx_client(), kwargs)
     return build_response(client, response, _PARSERS)
 
 
@@ -63,7 +64,7 @@ def sync(
 ) -> Widget:
     """See `sync_detailed`; returns the 2xx body; any other status raises its `errors.APIStatusError`."""
 
-    response = client.get_httpx_client().request(**_get_kwargs(body=body, body_content_type=body_content_type))
+    response = send(client.get_httpx_client(), _get_kwargs(body=body, body_content_type=body_content_type))
     return cast("Widget", parse_success(client, response, _PARSERS))
 
 
@@ -73,7 +74,7 @@ async def asyncio_detailed(
     """The async form of `sync_detailed`."""
 
     kwargs = _get_kwargs(body=body, body_content_type=body_content_type)
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await send_async(client.get_async_httpx_client(), kwargs)
     return build_response(client, response, _PARSERS)
 
 
@@ -82,7 +83,7 @@ async def asyncio(
 ) -> Widget:
     """The async form of `sync`."""
 
-    response = await client.get_async_httpx_client().request(
-        **_get_kwargs(body=body, body_content_type=body_content_type)
+    response = await send_async(
+        client.get_async_httpx_client(), _get_kwargs(body=body, body_content_type=body_content_type)
     )
     return cast("Widget", parse_success(client, response, _PARSERS))

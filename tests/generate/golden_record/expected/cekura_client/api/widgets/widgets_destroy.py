@@ -3,6 +3,7 @@ from typing import Any, cast
 
 from ... import request_url
 from ...client import AuthenticatedClient, Client
+from ...request_send import send, send_async
 from ...response_body import ResponseParsers, build_response
 from ...success_body import parse_success
 from ...types import Response
@@ -34,14 +35,14 @@ def sync_detailed(id: str, *, client: AuthenticatedClient | Client) -> Response[
     """
 
     kwargs = _get_kwargs(id=id)
-    response = client.get_httpx_client().request(**kwargs)
+    response = send(client.get_httpx_client(), kwargs)
     return build_response(client, response, _PARSERS)
 
 
 def sync(id: str, *, client: AuthenticatedClient | Client) -> None:
     """See `sync_detailed`; returns the 2xx body; any other status raises its `errors.APIStatusError`."""
 
-    response = client.get_httpx_client().request(**_get_kwargs(id=id))
+    response = send(client.get_httpx_client(), _get_kwargs(id=id))
     return cast("None", parse_success(client, response, _PARSERS))
 
 
@@ -49,12 +50,12 @@ async def asyncio_detailed(id: str, *, client: AuthenticatedClient | Client) -> 
     """The async form of `sync_detailed`."""
 
     kwargs = _get_kwargs(id=id)
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await send_async(client.get_async_httpx_client(), kwargs)
     return build_response(client, response, _PARSERS)
 
 
 async def asyncio(id: str, *, client: AuthenticatedClient | Client) -> None:
     """The async form of `sync`."""
 
-    response = await client.get_async_httpx_client().request(**_get_kwargs(id=id))
+    response = await send_async(client.get_async_httpx_client(), _get_kwargs(id=id))
     return cast("None", parse_success(client, response, _PARSERS))

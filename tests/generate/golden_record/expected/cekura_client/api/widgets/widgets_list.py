@@ -5,6 +5,7 @@ from typing import Any, cast
 from ... import request_url
 from ...client import AuthenticatedClient, Client
 from ...models import Detail, KindEnum, PaginatedWidgetList
+from ...request_send import send, send_async
 from ...response_body import ResponseParsers, build_response
 from ...success_body import parse_success
 from ...types import UNSET, Response, Unset
@@ -72,7 +73,7 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(page=page, id_in=id_in, kind=kind, created_after=created_after)
-    response = client.get_httpx_client().request(**kwargs)
+    response = send(client.get_httpx_client(), kwargs)
     return build_response(client, response, _PARSERS)
 
 
@@ -86,8 +87,8 @@ def sync(
 ) -> PaginatedWidgetList:
     """See `sync_detailed`; returns the 2xx body; any other status raises its `errors.APIStatusError`."""
 
-    response = client.get_httpx_client().request(
-        **_get_kwargs(page=page, id_in=id_in, kind=kind, created_after=created_after)
+    response = send(
+        client.get_httpx_client(), _get_kwargs(page=page, id_in=id_in, kind=kind, created_after=created_after)
     )
     return cast("PaginatedWidgetList", parse_success(client, response, _PARSERS))
 
@@ -103,7 +104,7 @@ async def asyncio_detailed(
     """The async form of `sync_detailed`."""
 
     kwargs = _get_kwargs(page=page, id_in=id_in, kind=kind, created_after=created_after)
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await send_async(client.get_async_httpx_client(), kwargs)
     return build_response(client, response, _PARSERS)
 
 
@@ -117,7 +118,7 @@ async def asyncio(
 ) -> PaginatedWidgetList:
     """The async form of `sync`."""
 
-    response = await client.get_async_httpx_client().request(
-        **_get_kwargs(page=page, id_in=id_in, kind=kind, created_after=created_after)
+    response = await send_async(
+        client.get_async_httpx_client(), _get_kwargs(page=page, id_in=id_in, kind=kind, created_after=created_after)
     )
     return cast("PaginatedWidgetList", parse_success(client, response, _PARSERS))
