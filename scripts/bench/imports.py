@@ -24,7 +24,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.bench.report import Goal, Section
+from scripts.bench.report import Cell, Goal, Section
 from scripts.bench.timing import Samples
 
 HTTPX = "httpx"
@@ -91,7 +91,7 @@ def measure(client: Path, rounds: int) -> tuple[list[Section], list[Goal]]:
     for interpreter in INTERPRETERS:
         step_seconds(interpreter, client)
     samples = sample_rounds(client, rounds)
-    rows = []
+    rows: list[dict[str, Cell]] = []
     for interpreter in INTERPRETERS:
         baseline = interpreter.steps[0][0]
         for name, _ in interpreter.steps:

@@ -101,6 +101,7 @@ def test_send_and_send_async_request_the_joined_url(request_send: ModuleType) ->
 
     async def send_async() -> str:
         async with httpx.AsyncClient(base_url="https://api.cekura.ai/v2", transport=transport) as http:
-            return (await request_send.send_async(http, kwargs)).text
+            response: httpx.Response = await request_send.send_async(http, kwargs)
+            return response.text
 
     assert asyncio.run(send_async()) == expected
