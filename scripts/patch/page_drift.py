@@ -24,31 +24,46 @@ from scripts.upstream.sources import Source
 PAGE_SCHEME = "api_key"
 
 
-def _as_pages_render(document: dict[str, Any], page: PageOperation) -> tuple[Any, dict[str, Any]]:
-    """The document's operation and components as a page shows them, or (None, {}) if absent."""
+def pages_components(document: dict[str, Any]) -> dict[str, Any]:
+    """The document's components as every page shows them (vendor extensions removed).
+
+    Made once for all pages: a copy of the whole `components` per page was most of the patch
+    step's time.
+    """
+    view = {"components": copy.deepcopy(document.get("components", {}))}
+    strip_vendor_extensions.normalize(view)
+    components: dict[str, Any] = view["components"]
+    return components
+
+
+def _as_pages_render(document: dict[str, Any], page: PageOperation) -> Any:
+    """The document's operation as a page shows it, or None if absent."""
     operation = document.get("paths", {}).get(page.path, {}).get(page.method)
     if not isinstance(operation, dict):
-        return None, {}
-    view = {
-        "paths": {page.path: {page.method: copy.deepcopy(operation)}},
-        "components": copy.deepcopy(document.get("components", {})),
-    }
-    strip_vendor_extensions.normalize(view)
-    rendered = view["paths"][page.path][page.method]
+        return None
+    rendered = copy.deepcopy(operation)
+    strip_vendor_extensions.normalize({"paths": {page.path: {page.method: rendered}}})
     if "security" in rendered:
         rendered["security"] = [r for r in rendered["security"] if PAGE_SCHEME in r]
-    return rendered, view["components"]
+    return rendered
 
 
-def page_difference(document: dict[str, Any], page_name: str, text: str) -> str | None:
-    """How the page's operation differs from the document's, in one line; None when they agree."""
+def page_difference(
+    document: dict[str, Any], page_name: str, text: str, components: dict[str, Any] | None = None
+) -> str | None:
+    """How the page's operation differs from the document's, in one line; None when they agree.
+
+    `components` is `pages_components(document)`, when the caller has it already.
+    """
     page = extract_page_operation(text, page_name)
     where = f"{page.method.upper()} {page.path}"
-    operation, components = _as_pages_render(document, page)
+    operation = _as_pages_render(document, page)
     if operation is None:
         return f"page {page_name}: {where} is not in the document"
     page_operation = page.document["paths"][page.path][page.method]
     found = []
+    if components is None:
+        components = pages_components(document)
     pointer = first_difference(operation, page_operation)
     if pointer is not None:
         found.append(f"the operation (first difference at {pointer or 'the top'})")
@@ -72,10 +87,11 @@ def page_differences(sources: Sequence[Source], cache_dir: Path, document: dict[
     if not any(source.kind == "document" for source in sources):
         return []
     differences = []
+    components = pages_components(document)
     for source in sources:
         if source.kind == "page":
             text = (cache_dir / source.file).read_text("utf-8")
-            difference = page_difference(document, Path(source.file).name, text)
+            difference = page_difference(document, Path(source.file).name, text, components)
             if difference:
                 differences.append(difference)
     return differences
