@@ -16,9 +16,10 @@ from scripts.core.fingerprint import file_digest, tool_version, tree_digest
 
 FINGERPRINT_FILE = ".inputs.json"
 VERSIONED_TOOLS = ("openapi-python-client", "ruff")
-# Run inside the generator's process: what the templates print is computed there.
+# Run inside the generator's process: what the templates print is computed there, and the
+# generator parses with `endpoint_sort`.
 GENERATOR_PROCESS = tuple(
-    Path(__file__).with_name(name) for name in ("generator_entry.py", "template_data.py")
+    Path(__file__).with_name(name) for name in ("generator_entry.py", "template_data.py", "endpoint_sort.py")
 )
 
 
