@@ -86,11 +86,16 @@ def contenders(base_url: str, page_size: int) -> dict[str, Callable[[], Any]]:
     }
 
 
+def round_shape(size: int) -> tuple[int, int]:
+    """Calls per block and blocks per round for a page of `size` items (one call per block past 1,000)."""
+    return CALLS_PER_BLOCK.get(size, 1), BLOCKS_PER_ROUND.get(size, 20)
+
+
 def block_shape(sizes: list[int]) -> str:
     """How a round is cut, per page size: `40 blocks of 10 calls at 1 item(s), ...`."""
+    shapes = {size: round_shape(size) for size in sizes}
     return ", ".join(
-        f"{BLOCKS_PER_ROUND.get(size, 20)} blocks of {CALLS_PER_BLOCK.get(size, 1)} calls at {size:,} item(s)"
-        for size in sizes
+        f"{blocks} blocks of {calls} calls at {size:,} item(s)" for size, (calls, blocks) in shapes.items()
     )
 
 
@@ -109,7 +114,7 @@ def measure(pages: dict[int, bytes], base_url: str, rounds: int) -> tuple[list[S
         for name, action in actions.items():
             if result_count(action()) != size:
                 raise RuntimeError(f"{name} did not get the {size}-item page back")
-        calls, blocks = CALLS_PER_BLOCK.get(size, 1), BLOCKS_PER_ROUND.get(size, 20)
+        calls, blocks = round_shape(size)
         samplers = {name: per_call(action, calls) for name, action in actions.items()}
         samples = round_robin(samplers, rounds, blocks)
         for name, action in actions.items():
