@@ -18,6 +18,7 @@ from referencing.jsonschema import DRAFT202012
 
 from scripts.bench.calls import loopback_server, write_pages
 from scripts.bench.gc_cost import gc_cost
+from scripts.bench.imports import HIDE_CLICK, Interpreter, step_seconds
 from scripts.bench.regeneration import (
     BARE_PATCHED,
     BARE_UPSTREAM,
@@ -95,6 +96,20 @@ def test_a_goal_shows_its_spread_beside_the_median() -> None:
     }  # fmt: skip
     text = markdown(machine, [], [Goal("per call", 1.04, 1.0, "x", (0.98, 1.12))])
     assert "| per call | 1.04x | 0.98-1.12x | 1x | no |" in text
+
+
+def test_an_interpreter_times_each_import_step_from_the_first(tmp_path: Path) -> None:
+    steps = (("first", "import json"), ("then", "import csv\nimport time; time.sleep(0.05)"))
+    times = step_seconds(Interpreter(steps), tmp_path)
+    assert list(times) == ["first", "then"]
+    assert times["then"] - times["first"] >= 0.05
+
+
+def test_hiding_click_makes_its_import_fail_in_the_timed_interpreter(tmp_path: Path) -> None:
+    probe = Interpreter((("probe", "import click"),))
+    assert list(step_seconds(probe, tmp_path)) == ["probe"]  # installed in this environment
+    with pytest.raises(subprocess.CalledProcessError):
+        step_seconds(Interpreter(probe.steps, setup=HIDE_CLICK), tmp_path)
 
 
 def test_peak_memory_is_the_commands_own_not_the_callers(tmp_path: Path) -> None:
