@@ -6,8 +6,8 @@ msgspec decodes the body into one struct per object (`gc=False`: the collector n
 checking in C that each object has its required keys and no key the schema does not list; the
 model's generated `_from_struct` then builds the attrs models from the struct's attributes, with
 the same construct code as `from_dict` (datetimes, enums, unions, nested models). On the
-1,000-item bench page the client's parse takes 0.54x `json.loads`, against 1.16x through
-`from_dict` (`nox -s bench`, "Parsing").
+1,000-item bench page the client's parse takes 0.54-0.58x `json.loads`, against 1.03-1.16x
+through `from_dict` (`nox -s bench`, "Parsing", two runs).
 
 Every other body goes to `from_dict`, so nothing changes for a caller:
 
